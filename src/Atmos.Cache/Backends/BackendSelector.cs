@@ -1,0 +1,36 @@
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Diagnostics;
+
+namespace Atmos.Cache.Backends;
+
+/// <summary>Picks the backend the configuration asks for, or none with the reason why.</summary>
+public static class BackendSelector
+{
+    /// <summary>
+    /// Returns the backend to use, or null with a <paramref name="reason"/> when there is none
+    /// (backend <c>none</c>, or <c>auto</c> outside a CI provider with a cache service).
+    /// </summary>
+    public static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, out string reason)
+    {
+        var type = config.Backend;
+        if (type == BackendNames.Auto)
+        {
+            if (!string.Equals(environment.Get("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                reason = "no CI cache service detected (not inside GitHub Actions) and no backend configured; set AtmosCacheBackend=local to use a local store";
+                return null;
+            }
+
+            type = BackendNames.GitHubActions;
+        }
+
+        if (type == BackendNames.None)
+        {
+            reason = "the cache backend is 'none'";
+            return null;
+        }
+
+        reason = "";
+        return BackendRegistry.Create(type, new BackendOptions { Config = config, Environment = environment, Logger = logger });
+    }
+}

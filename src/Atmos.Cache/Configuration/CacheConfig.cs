@@ -1,0 +1,65 @@
+using Atmos.Cache.Archiving;
+
+namespace Atmos.Cache.Configuration;
+
+/// <summary>When the build lifecycle restores and saves on its own.</summary>
+public enum AutoMode
+{
+    Off,
+    Restore,
+    Save,
+    Both,
+}
+
+/// <summary>
+/// The fully resolved configuration the manager works from. Produced only by
+/// <see cref="ConfigResolver"/>, so the MSBuild hooks and the manual targets see identical inputs.
+/// </summary>
+public sealed record CacheConfig
+{
+    /// <summary>The master switch (<c>ci.cache.enabled</c>).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>The automatic mode (<c>ci.cache.auto</c>).</summary>
+    public AutoMode Auto { get; init; } = AutoMode.Both;
+
+    /// <summary>The absolute directory that is archived.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>Root-relative sub-paths to archive; empty means the whole root.</summary>
+    public IReadOnlyList<string> Includes { get; init; } = [];
+
+    /// <summary>The rendered exact key.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Rendered prefixes tried in order when the exact key is absent.</summary>
+    public IReadOnlyList<string> RestoreKeys { get; init; } = [];
+
+    /// <summary>Compression of archives written by save.</summary>
+    public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
+
+    /// <summary>The backend type: <c>auto</c>, <c>github/actions</c>, <c>local</c> or <c>none</c>.</summary>
+    public string Backend { get; init; } = BackendNames.Auto;
+
+    /// <summary>The directory of the <c>local</c> backend's store (never inside <see cref="Root"/>).</summary>
+    public required string LocalDirectory { get; init; }
+
+    /// <summary>Whether cache failures should fail the build instead of warning.</summary>
+    public bool FailOnError { get; init; }
+
+    /// <summary>The folder key templates resolve file patterns against (the project folder in MSBuild).</summary>
+    public required string WorkingDirectory { get; init; }
+
+    public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
+
+    public bool AutoSaveEnabled => Enabled && Auto is AutoMode.Save or AutoMode.Both;
+}
+
+/// <summary>The backend type names the configuration accepts.</summary>
+public static class BackendNames
+{
+    public const string Auto = "auto";
+    public const string GitHubActions = "github/actions";
+    public const string Local = "local";
+    public const string None = "none";
+}

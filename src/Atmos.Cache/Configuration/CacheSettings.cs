@@ -1,0 +1,25 @@
+namespace Atmos.Cache.Configuration;
+
+/// <summary>
+/// Explicit settings, such as MSBuild properties. Every value is a raw string; null or empty means
+/// "not set here", so the environment, <c>atmos.yaml</c> and the defaults can still decide.
+/// </summary>
+public sealed record CacheSettings
+{
+    public string? Enabled { get; init; }
+    public string? Auto { get; init; }
+    public string? Root { get; init; }
+    /// <summary>Include paths separated by <c>;</c>.</summary>
+    public string? Paths { get; init; }
+    public string? Key { get; init; }
+    /// <summary>Restore-key templates separated by <c>;</c>.</summary>
+    public string? RestoreKeys { get; init; }
+    public string? Compression { get; init; }
+    public string? Backend { get; init; }
+    public string? LocalDirectory { get; init; }
+    public string? FailOnError { get; init; }
+    /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
+    public string? ConfigFile { get; init; }
+    /// <summary>Where key templates resolve file patterns and where the <c>atmos.yaml</c> search starts.</summary>
+    public string? WorkingDirectory { get; init; }
+}

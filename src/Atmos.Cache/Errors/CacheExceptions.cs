@@ -1,0 +1,25 @@
+namespace Atmos.Cache.Errors;
+
+/// <summary>Base of every error the cache engine raises, so callers can catch them as one family.</summary>
+public abstract class CacheException : Exception
+{
+    protected CacheException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>No cache-capable backend is available (outside CI, missing runtime variables...).</summary>
+public sealed class CacheUnavailableException(string message, Exception? inner = null) : CacheException(message, inner);
+
+/// <summary>Neither the exact key nor any restore-key prefix matched an entry.</summary>
+public sealed class CacheNotFoundException(string message) : CacheException(message);
+
+/// <summary>An entry with this key (and version) already exists, or is being written by someone else.</summary>
+public sealed class CacheAlreadyExistsException(string message) : CacheException(message);
+
+/// <summary>The configuration is wrong: a bad template, key, mode or backend. The message says what to change.</summary>
+public sealed class CacheConfigurationException(string message, Exception? inner = null) : CacheException(message, inner);
+
+/// <summary>Writing or extracting an archive failed (unsafe entry, corrupt or truncated data, limits exceeded, disk full).</summary>
+public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner);
+
+/// <summary>A request to the backend's service failed after retries.</summary>
+public sealed class CacheBackendException(string message, Exception? inner = null) : CacheException(message, inner);
