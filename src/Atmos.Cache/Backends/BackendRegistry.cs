@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Errors;
 
@@ -40,6 +41,7 @@ public static class BackendRegistry
     {
         var factories = new ConcurrentDictionary<string, BackendFactory>(StringComparer.Ordinal);
         factories[LocalBackend.TypeName] = LocalBackend.Create;
+        factories[GitHubActionsBackend.TypeName] = GitHubActionsBackend.Create;
         return factories;
     }
 }

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using Atmos.Cache.Backends.GitHub.Http;
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Errors;
+using Microsoft.Win32.SafeHandles;
+
+namespace Atmos.Cache.Backends.GitHub.Blob;
+
+/// <summary>
+/// Downloads a signed blob URL to a file: learns the size, pre-sizes the file, fetches ranges in
+/// parallel and writes each at its offset. Every range must arrive whole (a range cut short is
+/// fetched again on its own); anything less fails the download rather than leaving a short file.
+/// </summary>
+internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
+{
+    private const int CopyBufferSize = 1 << 20;
+
+    /// <summary>Writes the blob to <paramref name="destinationPath"/> and returns its size in bytes.</summary>
+    public async Task<long> DownloadAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
+    {
+        var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DownloadRangesAsync(signedUrl, destinationPath, size, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            TryDelete(destinationPath);
+            throw;
+        }
+
+        var written = new FileInfo(destinationPath).Length;
+        if (written != size)
+        {
+            TryDelete(destinationPath);
+            throw new CacheBackendException($"The downloaded cache archive has {written} bytes but blob storage reported {size}.");
+        }
+
+        return size;
+    }
+
+    private async Task DownloadRangesAsync(Uri signedUrl, string destinationPath, long size, CancellationToken cancellationToken)
+    {
+        var rangeCount = (int)((size + transfer.RangeSize - 1) / transfer.RangeSize);
+        var progress = new TransferProgress("Downloading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
+        using (var file = File.OpenHandle(destinationPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous))
+        {
+            // Pre-size so ranges can land at their offsets in any order.
+            RandomAccess.SetLength(file, size);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.DownloadParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, rangeCount), options, async (index, token) =>
+            {
+                var start = (long)index * transfer.RangeSize;
+                var length = Math.Min(transfer.RangeSize, size - start);
+                await DownloadRangeAsync(signedUrl, file, start, length, size, progress, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+
+        if (progress.Done != size)
+        {
+            throw new CacheBackendException($"The download of the cache archive received {progress.Done} of {size} bytes.");
+        }
+
+        logger.Log(CacheLogLevel.Detail, $"Downloaded {Sizes.Format(size)} in {rangeCount} ranges.");
+    }
+
+    private Task<long> GetSizeAsync(Uri signedUrl, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync("Reading the cache archive's size", retry.Settings.RequestTimeout, async token =>
+        {
+            using var request = BlobRequests.Create(HttpMethod.Head, signedUrl);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            await HttpResponses.ThrowIfTransientAsync(response, "Reading the cache archive's size", redactor, token).ConfigureAwait(false);
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new CacheNotFoundException("The cache archive was deleted from storage before it could be downloaded.");
+                }
+
+                if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentLength is not { } length)
+                {
+                    throw new CacheBackendException(
+                        $"Blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} when asked for the cache archive's size. " +
+                        "The signed download URL may have expired; run the restore again.");
+                }
+
+                return length;
+            }
+        }, cancellationToken);
+
+    private Task DownloadRangeAsync(Uri signedUrl, SafeFileHandle file, long start, long length, long size, TransferProgress progress, CancellationToken cancellationToken)
+    {
+        var end = start + length - 1;
+        var what = $"Downloading bytes {start}-{end}";
+        return retry.ExecuteAsync(what, retry.Settings.TransferTimeout, async token =>
+        {
+            using var request = BlobRequests.Create(HttpMethod.Get, signedUrl);
+            request.Headers.Add("x-ms-range", $"bytes={start.ToString(CultureInfo.InvariantCulture)}-{end.ToString(CultureInfo.InvariantCulture)}");
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            await HttpResponses.ThrowIfTransientAsync(response, what, redactor, token).ConfigureAwait(false);
+            using (response)
+            {
+                EnsureRangeResponse(response, start, end, size, what);
+                await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                await CopyToFileAsync(body, file, start, length, progress, what, token).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static void EnsureRangeResponse(HttpResponseMessage response, long start, long end, long size, string what)
+    {
+        var wholeBlob = start == 0 && end == size - 1;
+        if (response.StatusCode == HttpStatusCode.OK && wholeBlob)
+        {
+            return;
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new CacheNotFoundException("The cache archive was deleted from storage while it was being downloaded.");
+        }
+
+        if (response.StatusCode != HttpStatusCode.PartialContent)
+        {
+            throw new CacheBackendException($"{what} failed: blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+
+        var range = response.Content.Headers.ContentRange;
+        if (range is null || range.From != start || range.To != end || (range.Length is { } total && total != size))
+        {
+            throw new CacheBackendException($"{what} failed: blob storage sent a different range ({range}); the archive changed while being downloaded.");
+        }
+    }
+
+    private static async Task CopyToFileAsync(Stream body, SafeFileHandle file, long start, long length, TransferProgress progress, string what, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        long received = 0;
+        try
+        {
+            while (true)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                if (received + n > length)
+                {
+                    throw new CacheBackendException($"{what} failed: blob storage sent more bytes than the range holds.");
+                }
+
+                try
+                {
+                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), start + received, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // Not a network failure: retrying will not free disk space.
+                    throw new CacheBackendException($"Writing the downloaded cache archive to disk failed: {e.Message}");
+                }
+
+                received += n;
+                progress.Add(n);
+            }
+
+            if (received != length)
+            {
+                // Retried: the connection ended before the whole range arrived.
+                throw new IOException($"{what}: the response ended after {received} of {length} bytes.");
+            }
+        }
+        catch
+        {
+            // This range starts over (or the download fails): its bytes no longer count.
+            progress.Remove(received);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The caller's scratch file is cleaned up by its owner too.
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Atmos.Cache.Backends.GitHub.Http;
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Errors;
+using Microsoft.Win32.SafeHandles;
+
+namespace Atmos.Cache.Backends.GitHub.Blob;
+
+/// <summary>
+/// Uploads a file to a signed block-blob URL: one Put Blob when small, otherwise staged blocks
+/// sent in parallel (each read from the file at its offset, so memory stays at
+/// parallelism × block size) and committed with one Put Block List once every block was accepted.
+/// </summary>
+internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
+{
+    public async Task UploadAsync(Uri signedUrl, string path, CancellationToken cancellationToken)
+    {
+        var size = new FileInfo(path).Length;
+        if (size < transfer.SingleShotLimit)
+        {
+            await PutBlobAsync(signedUrl, path, size, cancellationToken).ConfigureAwait(false);
+            logger.Log(CacheLogLevel.Detail, $"Uploaded {Sizes.Format(size)} in one request.");
+            return;
+        }
+
+        var blockCount = checked((int)((size + transfer.BlockSize - 1) / transfer.BlockSize));
+        var blockIds = Enumerable.Range(0, blockCount).Select(BlockId).ToArray();
+        var progress = new TransferProgress("Uploading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
+        using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous))
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.UploadParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, blockCount), options, async (index, token) =>
+            {
+                var offset = (long)index * transfer.BlockSize;
+                var length = (int)Math.Min(transfer.BlockSize, size - offset);
+                await PutBlockAsync(signedUrl, file, blockIds[index], offset, length, token).ConfigureAwait(false);
+                progress.Add(length);
+            }).ConfigureAwait(false);
+        }
+
+        // Only reached when every block was accepted: commit them as the blob's content.
+        await PutBlockListAsync(signedUrl, blockIds, cancellationToken).ConfigureAwait(false);
+        logger.Log(CacheLogLevel.Detail, $"Uploaded {Sizes.Format(size)} in {blockCount} blocks.");
+    }
+
+    /// <summary>Block ids are base64 of equal-length strings, as Azure requires within one blob.</summary>
+    internal static string BlockId(int index) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{index.ToString("D8", CultureInfo.InvariantCulture)}"));
+
+    private Task PutBlobAsync(Uri signedUrl, string path, long size, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync("Uploading the cache archive", retry.Settings.TransferTimeout, async token =>
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            using var request = BlobRequests.Create(HttpMethod.Put, signedUrl);
+            request.Headers.Add("x-ms-blob-type", "BlockBlob");
+            request.Content = new StreamContent(stream, 1 << 16);
+            request.Content.Headers.ContentLength = size;
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            await SendExpectingAsync(request, HttpStatusCode.Created, "Uploading the cache archive", token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task PutBlockAsync(Uri signedUrl, SafeFileHandle file, string blockId, long offset, int length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            await ReadExactlyAsync(file, buffer.AsMemory(0, length), offset, cancellationToken).ConfigureAwait(false);
+            var md5 = Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, length)));
+            var what = $"Uploading block at offset {offset}";
+            await retry.ExecuteAsync(what, retry.Settings.TransferTimeout, async token =>
+            {
+                using var request = BlobRequests.Create(HttpMethod.Put, signedUrl, "comp=block&blockid=" + Uri.EscapeDataString(blockId));
+                request.Content = new ByteArrayContent(buffer, 0, length);
+                request.Content.Headers.ContentLength = length;
+                // The service checks the block against its MD5, so a corrupted block is refused rather than stored.
+                request.Content.Headers.Add("Content-MD5", md5);
+                await SendExpectingAsync(request, HttpStatusCode.Created, what, token).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task PutBlockListAsync(Uri signedUrl, IReadOnlyList<string> blockIds, CancellationToken cancellationToken)
+    {
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
+        foreach (var id in blockIds)
+        {
+            xml.Append("<Latest>").Append(id).Append("</Latest>");
+        }
+
+        var body = xml.Append("</BlockList>").ToString();
+        return retry.ExecuteAsync("Committing the uploaded blocks", retry.Settings.RequestTimeout, async token =>
+        {
+            using var request = BlobRequests.Create(HttpMethod.Put, signedUrl, "comp=blocklist");
+            request.Content = new StringContent(body, Encoding.UTF8, "application/xml");
+            await SendExpectingAsync(request, HttpStatusCode.Created, "Committing the uploaded blocks", token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    private async Task SendExpectingAsync(HttpRequestMessage request, HttpStatusCode expected, string what, CancellationToken cancellationToken)
+    {
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await HttpResponses.ThrowIfTransientAsync(response, what, redactor, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            if (response.StatusCode == expected || response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            var body = await HttpResponses.ReadBodySnippetAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new CacheBackendException(redactor.Redact(
+                $"{what} was refused by blob storage: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{HttpResponses.Suffix(body)}. " +
+                "The signed upload URL may have expired; run the save again."));
+        }
+    }
+
+    private static async Task ReadExactlyAsync(SafeFileHandle file, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await RandomAccess.ReadAsync(file, buffer[read..], offset + read, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new CacheArchiveException($"The archive ended at {offset + read} bytes while being uploaded; it changed during the save.");
+            }
+
+            read += n;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using Atmos.Cache.Backends.GitHub.Blob;
+using Atmos.Cache.Backends.GitHub.Http;
+using Atmos.Cache.Backends.GitHub.Rest;
+using Atmos.Cache.Backends.GitHub.Twirp;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Errors;
+
+namespace Atmos.Cache.Backends.GitHub;
+
+/// <summary>
+/// The GitHub Actions cache: save and restore through the cache service v2 (Twirp JSON plus Azure
+/// Blob signed URLs, needing the runner's <c>ACTIONS_RUNTIME_TOKEN</c> and <c>ACTIONS_RESULTS_URL</c>),
+/// list and delete through the public REST API (needing a GitHub token and the repository).
+/// </summary>
+public sealed class GitHubActionsBackend : ICacheBackend
+{
+    public const string TypeName = BackendNames.GitHubActions;
+
+    private readonly GitHubBackendSettings _settings;
+    private readonly ICacheLogger _logger;
+    private readonly HttpClient _http;
+    private readonly SecretRedactor _redactor;
+    private readonly RetryPolicy _retry;
+
+    public GitHubActionsBackend(GitHubBackendSettings settings, ICacheLogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Transfer.Validate();
+        settings.Retry.Validate();
+        _settings = settings;
+        _logger = logger ?? NullCacheLogger.Instance;
+        _http = BackendHttpClient.Get(handler);
+        _redactor = new SecretRedactor(settings.RuntimeToken, settings.RestToken);
+        _retry = new RetryPolicy(settings.Retry, _redactor, _logger);
+    }
+
+    public string Name => TypeName;
+
+    /// <summary>The factory the registry uses: settings from the environment and the working folder's git remote.</summary>
+    public static ICacheBackend Create(BackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = GitHubBackendSettings.FromEnvironment(options.Environment, options.Config.WorkingDirectory, options.Options);
+        return new GitHubActionsBackend(settings, options.Logger);
+    }
+
+    public async Task SaveAsync(string key, string version, string archivePath, CancellationToken cancellationToken)
+    {
+        var service = CacheService();
+        var size = new FileInfo(archivePath).Length;
+        var created = await service.CreateCacheEntryAsync(key, version, cancellationToken).ConfigureAwait(false);
+        if (!created.Ok || string.IsNullOrEmpty(created.SignedUploadUrl))
+        {
+            throw new CacheAlreadyExistsException($"Cache entry '{key}' already exists in the GitHub Actions cache, or another job is writing it.");
+        }
+
+        var uploadUrl = ParseSignedUrl(created.SignedUploadUrl, "upload");
+        _logger.Log(CacheLogLevel.Detail, $"Reserved cache entry '{key}'; uploading {Sizes.Format(size)} to {SecretRedactor.RedactUrl(uploadUrl)}.");
+        await new BlobUploader(_http, _retry, _settings.Transfer, _redactor, _logger).UploadAsync(uploadUrl, archivePath, cancellationToken).ConfigureAwait(false);
+
+        // Reached only when every byte was accepted by blob storage.
+        var finalized = await service.FinalizeCacheEntryUploadAsync(key, version, size, cancellationToken).ConfigureAwait(false);
+        if (!finalized.Ok)
+        {
+            throw new CacheBackendException($"The GitHub Actions cache refused to finalize entry '{key}' after its upload; run the save again.");
+        }
+
+        _logger.Log(CacheLogLevel.Detail, $"Finalized cache entry '{key}' (id {finalized.EntryId}).");
+    }
+
+    public async Task<CacheMatch> RestoreAsync(string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
+    {
+        var service = CacheService();
+        var found = await service.GetCacheEntryDownloadUrlAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        if (!found.Ok || string.IsNullOrEmpty(found.SignedDownloadUrl))
+        {
+            throw new CacheNotFoundException($"No GitHub Actions cache entry matches '{key}' or any of {restoreKeys.Count} restore keys.");
+        }
+
+        var matched = string.IsNullOrEmpty(found.MatchedKey) ? key : found.MatchedKey;
+        var downloadUrl = ParseSignedUrl(found.SignedDownloadUrl, "download");
+        _logger.Log(CacheLogLevel.Detail, $"Cache entry '{matched}' matched; downloading from {SecretRedactor.RedactUrl(downloadUrl)}.");
+        var size = await new BlobDownloader(_http, _retry, _settings.Transfer, _redactor, _logger).DownloadAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
+        return new CacheMatch(matched, size);
+    }
+
+    public Task<IReadOnlyList<CacheEntry>> ListAsync(CacheListOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return RestClient().ListAsync(options.KeyPrefix, cancellationToken);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => RestClient().DeleteAsync(key, cancellationToken);
+
+    private CacheServiceClient CacheService()
+    {
+        if (string.IsNullOrEmpty(_settings.RuntimeToken) || string.IsNullOrEmpty(_settings.ResultsUrl))
+        {
+            throw new CacheUnavailableException(GitHubEnvironment.MissingRuntimeMessage);
+        }
+
+        var resultsUrl = CredentialGuard.ParseServiceUrl(_settings.ResultsUrl, GitHubEnvironment.ResultsUrl);
+        return new CacheServiceClient(_http, resultsUrl, _settings.RuntimeToken, _retry, _redactor);
+    }
+
+    private CachesRestClient RestClient()
+    {
+        if (string.IsNullOrEmpty(_settings.RestToken))
+        {
+            throw new CacheUnavailableException(GitHubEnvironment.MissingRestTokenMessage);
+        }
+
+        if (string.IsNullOrEmpty(_settings.Owner) || string.IsNullOrEmpty(_settings.Repo))
+        {
+            throw new CacheUnavailableException(GitHubEnvironment.MissingRepositoryMessage);
+        }
+
+        var apiUrl = CredentialGuard.ParseServiceUrl(_settings.ApiUrl, GitHubEnvironment.ApiUrl);
+        return new CachesRestClient(_http, apiUrl, _settings.Owner, _settings.Repo, _settings.RestToken, _retry, _redactor);
+    }
+
+    private static Uri ParseSignedUrl(string value, string purpose) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
+            ? url
+            : throw new CacheBackendException($"The GitHub Actions cache returned a signed {purpose} URL that is not an http(s) URL.");
+}

@@ -1,0 +1,36 @@
+namespace Atmos.Cache.Backends.GitHub;
+
+/// <summary>
+/// How archives move to and from blob storage. Memory use stays flat: at most
+/// <see cref="UploadParallelism"/> blocks are held at once, and downloads stream each range to disk.
+/// </summary>
+public sealed record TransferSettings
+{
+    private const int MiB = 1024 * 1024;
+
+    /// <summary>Archives smaller than this go up in one Put Blob; larger ones as staged blocks.</summary>
+    public long SingleShotLimit { get; init; } = 32L * MiB;
+
+    /// <summary>Size of each staged block (Azure allows up to 50,000 blocks per blob).</summary>
+    public int BlockSize { get; init; } = 16 * MiB;
+
+    /// <summary>Blocks in flight at once.</summary>
+    public int UploadParallelism { get; init; } = 4;
+
+    /// <summary>Size of each ranged GET.</summary>
+    public int RangeSize { get; init; } = 16 * MiB;
+
+    /// <summary>Ranges in flight at once.</summary>
+    public int DownloadParallelism { get; init; } = 4;
+
+    /// <summary>Transfers at least this big report progress every 10%.</summary>
+    public long ProgressMinimumBytes { get; init; } = 32L * MiB;
+
+    internal void Validate()
+    {
+        if (SingleShotLimit < 0 || BlockSize < 1 || UploadParallelism < 1 || RangeSize < 1 || DownloadParallelism < 1)
+        {
+            throw new ArgumentException("Transfer sizes and parallelism must be positive.");
+        }
+    }
+}
