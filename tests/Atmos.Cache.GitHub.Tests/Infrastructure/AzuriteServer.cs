@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Atmos.Cache.GitHub.Tests.Infrastructure;
+
+/// <summary>
+/// One Azurite blob server for the test run: installed into .tools/azurite by
+/// build/install-azurite.sh when missing, started on 127.0.0.1 with a free port and a temporary
+/// folder, and killed at the end.
+/// </summary>
+internal sealed class AzuriteServer : IDisposable
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly string _location;
+    private readonly StringBuilder _output;
+
+    private AzuriteServer(Process process, string location, int port, StringBuilder output)
+    {
+        _process = process;
+        _location = location;
+        _output = output;
+        BlobEndpoint = new Uri($"http://127.0.0.1:{port}/devstoreaccount1");
+    }
+
+    public Uri BlobEndpoint { get; }
+
+    public static async Task<AzuriteServer> StartAsync()
+    {
+        var root = RepositoryRoot.Find();
+        var entry = Path.Combine(root, ".tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
+        if (!File.Exists(entry))
+        {
+            await RunAsync("bash", [Path.Combine(root, "build", "install-azurite.sh")], TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        }
+
+        var port = FreePort();
+        var location = Path.Combine(Path.GetTempPath(), "atmos-azurite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(location);
+        var output = new StringBuilder();
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { entry, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", location, "--skipApiVersionCheck", "--loose", "--silent" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new AzuriteServer(process, location, port, output);
+        try
+        {
+            await server.WaitUntilListeningAsync(port).ConfigureAwait(false);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        return server;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_location, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary folder; best effort.
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartupTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening: {Output()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+
+        throw new TimeoutException($"Azurite did not listen on port {port} within {StartupTimeout.TotalSeconds} s: {Output()}");
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string fileName, string[] arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
+        }
+    }
+}
