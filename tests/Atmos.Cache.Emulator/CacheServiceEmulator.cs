@@ -124,6 +124,9 @@ public sealed class CacheServiceEmulator : IAsyncDisposable
         }
 
         Stats.Count(EmulatorStats.InjectedFault);
+        // Chatty on purpose, like some real gateways: the echoed URL carries the signature, so
+        // clients are tested on keeping server-provided text out of their messages unredacted.
+        var detail = $"injected fault for {context.Request.Method} {RequestUrl(context)}";
         if (injected.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -138,16 +141,19 @@ public sealed class CacheServiceEmulator : IAsyncDisposable
                 504 => "deadline_exceeded",
                 _ => "internal",
             };
-            await TwirpApi.ErrorAsync(context, injected.Status, code, "injected fault").ConfigureAwait(false);
+            await TwirpApi.ErrorAsync(context, injected.Status, code, detail).ConfigureAwait(false);
         }
         else
         {
             context.Response.StatusCode = injected.Status;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["message"] = "injected fault" }).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["message"] = detail }).ConfigureAwait(false);
         }
 
         return true;
     }
+
+    internal static string RequestUrl(HttpContext context) =>
+        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.Path}{context.Request.QueryString}";
 
     private void MapRoutes()
     {

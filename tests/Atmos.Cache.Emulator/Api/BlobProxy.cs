@@ -45,7 +45,7 @@ internal sealed class BlobProxy(CacheServiceEmulator emulator, HttpClient azurit
             await request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = 500;
             context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>").ConfigureAwait(false);
+            await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>InternalError</Code><Message>injected fault for {CacheServiceEmulator.RequestUrl(context)}</Message></Error>").ConfigureAwait(false);
             return;
         }
 

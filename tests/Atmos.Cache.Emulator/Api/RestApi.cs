@@ -23,7 +23,7 @@ internal sealed class RestApi(CacheServiceEmulator emulator)
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization != "Bearer " + emulator.Options.RestToken && authorization != "token " + emulator.Options.RestToken)
         {
-            await MessageAsync(context, 401, "Bad credentials").ConfigureAwait(false);
+            await MessageAsync(context, 401, $"Bad credentials (got '{authorization}')").ConfigureAwait(false);
             return;
         }
 

@@ -25,7 +25,7 @@ internal sealed class TwirpApi(CacheServiceEmulator emulator)
 
         if (context.Request.Headers.Authorization.ToString() != "Bearer " + emulator.Options.RuntimeToken)
         {
-            await ErrorAsync(context, 401, "unauthenticated", "invalid or missing runtime token").ConfigureAwait(false);
+            await ErrorAsync(context, 401, "unauthenticated", $"invalid or missing runtime token (got '{context.Request.Headers.Authorization}')").ConfigureAwait(false);
             return;
         }
 

@@ -1,0 +1,139 @@
+using Atmos.Cache.Backends.GitHub;
+using Atmos.Cache.Backends.GitHub.Repository;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.GitHub.Tests.Infrastructure;
+
+namespace Atmos.Cache.GitHub.Tests;
+
+/// <summary>Owner and repository from options, GITHUB_REPOSITORY, or the clone's origin remote.</summary>
+[TestClass]
+public sealed class RepositoryResolutionTests
+{
+    [TestMethod]
+    [DataRow("https://github.com/cloudposse/atmos.git")]
+    [DataRow("https://github.com/cloudposse/atmos")]
+    [DataRow("https://x-access-token:abc@github.com/cloudposse/atmos.git")]
+    [DataRow("http://github.com/cloudposse/atmos/")]
+    [DataRow("ssh://git@github.com/cloudposse/atmos.git")]
+    [DataRow("ssh://git@github.com:22/cloudposse/atmos.git")]
+    [DataRow("git@github.com:cloudposse/atmos.git")]
+    [DataRow("github.com:cloudposse/atmos")]
+    [DataRow("git://github.com/cloudposse/atmos.git")]
+    public void Remote_urls_of_every_form_parse(string remote)
+    {
+        var parsed = GitRemoteUrl.Parse(remote);
+
+        Assert.IsNotNull(parsed);
+        Assert.AreEqual("github.com", parsed.Value.Host);
+        Assert.AreEqual(new GitHubRepository("cloudposse", "atmos"), parsed.Value.Repository);
+    }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("/srv/git/atmos.git")]
+    [DataRow("../relative/repo")]
+    [DataRow("https://github.com/only-owner")]
+    [DataRow("https://github.com/a/b/c")]
+    [DataRow("file:///srv/git/a/b.git")]
+    public void Other_remotes_do_not_parse(string remote) => Assert.IsNull(GitRemoteUrl.Parse(remote));
+
+    [TestMethod]
+    public void Git_config_url_is_read_from_the_origin_section_only()
+    {
+        string[] config =
+        [
+            "[core]",
+            "\tbare = false",
+            "[remote \"upstream\"]",
+            "\turl = https://github.com/upstream/project.git",
+            "[remote \"origin\"]",
+            "\tfetch = +refs/heads/*:refs/remotes/origin/*",
+            "\tURL = \"git@github.com:me/project.git\" ; my fork",
+        ];
+
+        Assert.AreEqual("git@github.com:me/project.git", GitConfigReader.ReadRemoteUrl(config, "origin"));
+        Assert.AreEqual("https://github.com/upstream/project.git", GitConfigReader.ReadRemoteUrl(config, "upstream"));
+        Assert.IsNull(GitConfigReader.ReadRemoteUrl(config, "missing"));
+    }
+
+    [TestMethod]
+    public void The_origin_of_the_clone_above_the_working_folder_is_used()
+    {
+        using var temp = new TempFolder();
+        WriteGitConfig(Path.Combine(temp.Path, ".git"), "git@github.com:octo/widgets.git");
+        var project = Directory.CreateDirectory(Path.Combine(temp.Path, "src", "app")).FullName;
+
+        var settings = GitHubBackendSettings.FromEnvironment(Environment(), project);
+
+        Assert.AreEqual("octo", settings.Owner);
+        Assert.AreEqual("widgets", settings.Repo);
+    }
+
+    [TestMethod]
+    public void A_worktree_reads_the_shared_config_through_its_git_file()
+    {
+        using var temp = new TempFolder();
+        var main = Path.Combine(temp.Path, "main");
+        WriteGitConfig(Path.Combine(main, ".git"), "https://github.com/octo/gadgets.git");
+        var worktreeGitDir = Directory.CreateDirectory(Path.Combine(main, ".git", "worktrees", "feature")).FullName;
+        File.WriteAllText(Path.Combine(worktreeGitDir, "commondir"), "../..\n");
+        var worktree = Directory.CreateDirectory(Path.Combine(temp.Path, "feature")).FullName;
+        File.WriteAllText(Path.Combine(worktree, ".git"), $"gitdir: {worktreeGitDir}\n");
+
+        var settings = GitHubBackendSettings.FromEnvironment(Environment(), worktree);
+
+        Assert.AreEqual("octo", settings.Owner);
+        Assert.AreEqual("gadgets", settings.Repo);
+    }
+
+    [TestMethod]
+    public void Github_repository_wins_over_the_remote_and_options_win_over_both()
+    {
+        using var temp = new TempFolder();
+        WriteGitConfig(Path.Combine(temp.Path, ".git"), "https://github.com/from/remote.git");
+
+        var fromVariable = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path);
+        var fromOptions = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path,
+            new Dictionary<string, string> { ["owner"] = "from", ["repo"] = "options" });
+
+        Assert.AreEqual("from/variable", $"{fromVariable.Owner}/{fromVariable.Repo}");
+        Assert.AreEqual("from/options", $"{fromOptions.Owner}/{fromOptions.Repo}");
+    }
+
+    [TestMethod]
+    public void A_remote_on_another_host_counts_only_when_it_is_the_configured_server()
+    {
+        using var temp = new TempFolder();
+        WriteGitConfig(Path.Combine(temp.Path, ".git"), "https://git.example.com/team/tool.git");
+
+        var plain = GitHubBackendSettings.FromEnvironment(Environment(), temp.Path);
+        var enterprise = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_SERVER_URL", "https://git.example.com")), temp.Path);
+
+        Assert.IsNull(plain.Owner);
+        Assert.AreEqual("team/tool", $"{enterprise.Owner}/{enterprise.Repo}");
+    }
+
+    [TestMethod]
+    public void Tokens_and_urls_come_from_the_environment_in_precedence_order()
+    {
+        var settings = GitHubBackendSettings.FromEnvironment(
+            Environment(("ATMOS_GITHUB_TOKEN", "atmos"), ("GITHUB_TOKEN", "github"), ("GITHUB_API_URL", "https://ghe.example.com/api/v3"),
+                ("ACTIONS_RUNTIME_TOKEN", "runtime"), ("ACTIONS_RESULTS_URL", "https://results.example.com/")),
+            workingDirectory: null);
+
+        Assert.AreEqual("atmos", settings.RestToken);
+        Assert.AreEqual("https://ghe.example.com/api/v3", settings.ApiUrl);
+        Assert.AreEqual("runtime", settings.RuntimeToken);
+        Assert.AreEqual("https://results.example.com/", settings.ResultsUrl);
+        Assert.AreEqual("https://api.github.com", GitHubBackendSettings.FromEnvironment(Environment(), null).ApiUrl);
+    }
+
+    private static DictionaryEnvironment Environment(params (string Name, string Value)[] variables) =>
+        new(variables.ToDictionary(variable => variable.Name, variable => variable.Value));
+
+    private static void WriteGitConfig(string gitFolder, string originUrl)
+    {
+        Directory.CreateDirectory(gitFolder);
+        File.WriteAllText(Path.Combine(gitFolder, "config"), $"[core]\n\trepositoryformatversion = 0\n[remote \"origin\"]\n\turl = {originUrl}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
+    }
+}
