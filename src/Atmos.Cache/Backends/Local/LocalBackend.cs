@@ -21,11 +21,15 @@ public sealed class LocalBackend : ICacheBackend
     private const string StagingPrefix = ".staging-";
 
     private readonly string _directory;
+    private readonly TimeProvider _time;
 
-    public LocalBackend(string directory)
+    /// <param name="directory">The store's folder; created on first save.</param>
+    /// <param name="time">The clock that stamps entries' creation times (for tests).</param>
+    public LocalBackend(string directory, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = Path.GetFullPath(directory);
+        _time = time ?? TimeProvider.System;
     }
 
     public string Name => TypeName;
@@ -49,7 +53,7 @@ public sealed class LocalBackend : ICacheBackend
         {
             var archive = Path.Combine(staging, ArchiveFile);
             await CopyAsync(archivePath, archive, cancellationToken).ConfigureAwait(false);
-            var metadata = new EntryMetadata(key, new FileInfo(archive).Length, DateTimeOffset.UtcNow);
+            var metadata = new EntryMetadata(key, new FileInfo(archive).Length, _time.GetUtcNow());
             await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata), cancellationToken).ConfigureAwait(false);
             try
             {
