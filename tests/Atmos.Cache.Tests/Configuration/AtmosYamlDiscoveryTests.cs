@@ -94,6 +94,14 @@ public sealed class AtmosYamlDiscoveryTests
     }
 
     [TestMethod]
+    public void DuplicateKeysAreMalformed()
+    {
+        var file = _ws.WriteRepoYaml("ci:\n  cache:\n    auto: save\n    auto: off\n");
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, file);
+    }
+
+    [TestMethod]
     public void WrongShapeUnderCiCacheIsAnError()
     {
         var file = _ws.WriteRepoYaml("ci:\n  cache: yes-please\n");
