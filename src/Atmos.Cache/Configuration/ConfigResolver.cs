@@ -49,7 +49,7 @@ public static class ConfigResolver
             "PATHS", value => Split(value, Path.PathSeparator),
             y => y.Paths, "paths");
 
-        var (key, restoreKeys) = ResolveKeys(layers, yaml, root, workingDirectory);
+        var (key, restoreKeys) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory);
         KeyValidator.Validate(key, restoreKeys);
 
         return new CacheConfig
@@ -69,7 +69,7 @@ public static class ConfigResolver
     }
 
     private static (string Key, IReadOnlyList<string> RestoreKeys) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string root, string workingDirectory)
+        Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -79,7 +79,7 @@ public static class ConfigResolver
 
         var key = keyTemplate is { } template
             ? KeyTemplate.Render(template.Value, workingDirectory)
-            : DefaultKeys.Key(DefaultLockfile(yaml, root, workingDirectory));
+            : DefaultKeys.Key(DefaultLockfile(yaml, yamlPath, root));
 
         IReadOnlyList<string> restoreKeys = restoreTemplates is { } templates
             ? templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory)).ToList()
@@ -89,12 +89,12 @@ public static class ConfigResolver
         return (key, restoreKeys);
     }
 
-    // Only an explicit toolchain.lock_file moves the lockfile. Atmos resolves a relative one against its
-    // working directory (filepath.Abs); here the working directory is the project folder.
-    private static string DefaultLockfile(AtmosYamlSettings yaml, string root, string workingDirectory) =>
-        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile)
+    // Only an explicit toolchain.lock_file moves the lockfile. Atmos resolves a relative one against the
+    // folder it runs in, which is the folder of atmos.yaml; a project folder below it must find the same file.
+    private static string DefaultLockfile(AtmosYamlSettings yaml, string? yamlPath, string root) =>
+        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile) || yamlPath is null
             ? DefaultKeys.LockfilePath(root)
-            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), workingDirectory);
+            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), Path.GetDirectoryName(yamlPath)!);
 
     private static string ResolveLocalDirectory(Layers layers, string root, string workingDirectory)
     {

@@ -51,10 +51,11 @@ public sealed class ConfigResolverDefaultsTests
     }
 
     [TestMethod]
-    public void ExplicitToolchainLockFileMovesTheLockfile()
+    public void ExplicitToolchainLockFileMovesTheLockfile_RelativeToAtmosYaml()
     {
         _ws.Write(Path.Combine("xdg", "atmos", "toolchain", "toolchain.lock.yaml"), "under-root");
-        var moved = _ws.Write(Path.Combine("repo", "proj", "locks", "tools.lock.yaml"), "moved");
+        _ws.Write(Path.Combine("repo", "proj", "locks", "tools.lock.yaml"), "beside the project: not this one");
+        var moved = _ws.Write(Path.Combine("repo", "locks", "tools.lock.yaml"), "moved");
         _ws.WriteRepoYaml("toolchain:\n  lock_file: locks/tools.lock.yaml\n");
 
         Assert.AreEqual(Prefix + KeyExpectations.LockHashOf(moved), _ws.Resolve().Key);
