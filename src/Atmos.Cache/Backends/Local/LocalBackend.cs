@@ -21,11 +21,15 @@ public sealed class LocalBackend : ICacheBackend
     private const string StagingPrefix = ".staging-";
 
     private readonly string _directory;
+    private readonly TimeProvider _time;
 
-    public LocalBackend(string directory)
+    /// <param name="directory">The store's folder; created on first save.</param>
+    /// <param name="time">The clock that stamps entries' creation times (for tests).</param>
+    public LocalBackend(string directory, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = Path.GetFullPath(directory);
+        _time = time ?? TimeProvider.System;
     }
 
     public string Name => TypeName;
@@ -48,8 +52,8 @@ public sealed class LocalBackend : ICacheBackend
         try
         {
             var archive = Path.Combine(staging, ArchiveFile);
-            await CopyAsync(archivePath, archive, cancellationToken).ConfigureAwait(false);
-            var metadata = new EntryMetadata(key, new FileInfo(archive).Length, DateTimeOffset.UtcNow);
+            await FileCloner.CloneAsync(archivePath, archive, cancellationToken).ConfigureAwait(false);
+            var metadata = new EntryMetadata(key, new FileInfo(archive).Length, _time.GetUtcNow());
             await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata), cancellationToken).ConfigureAwait(false);
             try
             {
@@ -79,7 +83,7 @@ public sealed class LocalBackend : ICacheBackend
 
         try
         {
-            await CopyAsync(Path.Combine(match.Folder, ArchiveFile), destinationPath, cancellationToken).ConfigureAwait(false);
+            await FileCloner.CloneAsync(Path.Combine(match.Folder, ArchiveFile), destinationPath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -181,15 +185,6 @@ public sealed class LocalBackend : ICacheBackend
         {
             return null;
         }
-    }
-
-    private static async Task CopyAsync(string source, string destination, CancellationToken cancellationToken)
-    {
-        const int bufferSize = 1 << 20;
-        await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        await using var output = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize, FileOptions.Asynchronous);
-        output.SetLength(input.Length);
-        await input.CopyToAsync(output, bufferSize, cancellationToken).ConfigureAwait(false);
     }
 
     private static void TryDeleteFolder(string folder)

@@ -1,0 +1,53 @@
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.State;
+using Atmos.Cache.Tests.Support;
+
+namespace Atmos.Cache.Tests.State;
+
+[TestClass]
+public sealed class RootLockTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task AcquireAsync_WaitsUntilTheHolderReleases()
+    {
+        using var root = new TempDirectory();
+        var logger = new RecordingLogger();
+        var first = await RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
+
+        var second = RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
+        await logger.WaitForAsync(m => m.Contains("Waiting for another process", StringComparison.Ordinal), TestContext.CancellationToken);
+        Assert.IsFalse(second.IsCompleted, "the second caller must wait while the lock is held");
+
+        first.Dispose();
+        using var acquired = await second;
+    }
+
+    [TestMethod]
+    public async Task AcquireAsync_HonoursCancellationWhileWaiting()
+    {
+        using var root = new TempDirectory();
+        var logger = new RecordingLogger();
+        using var held = await RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = RootLock.AcquireAsync(root.Path, logger, cancel.Token);
+        await logger.WaitForAsync(m => m.Contains("Waiting", StringComparison.Ordinal), TestContext.CancellationToken);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsExactlyAsync<TaskCanceledException>(() => waiting);
+    }
+
+    [TestMethod]
+    public async Task AcquireAsync_CreatesTheStateFolder()
+    {
+        using var temp = new TempDirectory();
+        var root = temp.Combine("not-yet");
+
+        using (await RootLock.AcquireAsync(root, NullCacheLogger.Instance, TestContext.CancellationToken))
+        {
+            Assert.IsTrue(File.Exists(Path.Combine(root, ".atmos-cache", "lock")));
+        }
+    }
+}

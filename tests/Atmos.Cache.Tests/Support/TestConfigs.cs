@@ -1,0 +1,17 @@
+using Atmos.Cache.Configuration;
+
+namespace Atmos.Cache.Tests.Support;
+
+/// <summary>Resolved configurations for tests that exercise the manager and backends directly.</summary>
+public static class TestConfigs
+{
+    public static CacheConfig For(TempDirectory temp, string key = "atmos-cache-test-key", params string[] restoreKeys) => new()
+    {
+        Root = temp.Combine("root"),
+        Key = key,
+        RestoreKeys = restoreKeys,
+        LocalDirectory = temp.Combine("store"),
+        WorkingDirectory = temp.Path,
+        Backend = BackendNames.Local,
+    };
+}
