@@ -74,6 +74,33 @@ public sealed class AdminTests
     }
 
     [TestMethod]
+    public async Task A_secondary_rate_limit_403_with_retry_after_is_waited_out()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        var backend = session.Backend();
+        session.Emulator.Faults.FailRest(new FaultPlan.InjectedStatus(403, RetryAfterSeconds: 5));
+
+        var entries = await backend.ListAsync(new CacheListOptions(), CancellationToken.None);
+
+        Assert.AreEqual(0, entries.Count);
+        Assert.AreEqual(1, session.Delays.Delays.Count);
+        Assert.IsTrue(session.Delays.Delays[0] >= TimeSpan.FromSeconds(5), $"waited {session.Delays.Delays[0]}");
+    }
+
+    [TestMethod]
+    public async Task A_plain_403_is_not_retried_and_names_the_permission()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        var backend = session.Backend();
+        session.Emulator.Faults.FailRest(new FaultPlan.InjectedStatus(403));
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => backend.DeleteAsync("k", CancellationToken.None));
+
+        StringAssert.Contains(error.Message, "actions: write");
+        Assert.AreEqual(0, session.Delays.Delays.Count);
+    }
+
+    [TestMethod]
     public async Task List_and_delete_work_without_the_runtime_variables()
     {
         await using var session = await EmulatorSession.StartAsync();

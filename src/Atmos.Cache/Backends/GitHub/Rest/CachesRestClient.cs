@@ -50,7 +50,7 @@ internal sealed class CachesRestClient(HttpClient http, Uri apiUrl, string owner
         {
             using var request = CreateRequest(HttpMethod.Delete, url);
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
-            await HttpResponses.ThrowIfTransientAsync(response, what, redactor, attemptToken).ConfigureAwait(false);
+            await ThrowIfTransientAsync(response, what, attemptToken).ConfigureAwait(false);
             using (response)
             {
                 if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound)
@@ -70,7 +70,7 @@ internal sealed class CachesRestClient(HttpClient http, Uri apiUrl, string owner
         {
             using var request = CreateRequest(HttpMethod.Get, page);
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
-            await HttpResponses.ThrowIfTransientAsync(response, what, redactor, attemptToken).ConfigureAwait(false);
+            await ThrowIfTransientAsync(response, what, attemptToken).ConfigureAwait(false);
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
@@ -83,6 +83,34 @@ internal sealed class CachesRestClient(HttpClient http, Uri apiUrl, string owner
                 return (ParseEntries(text), SameOrigin(next));
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Transient statuses, plus GitHub's rate limits: a 403 that carries Retry-After (secondary
+    /// limit) or says no requests remain (primary limit, waiting until the reset time).
+    /// </summary>
+    private async Task ThrowIfTransientAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        await HttpResponses.ThrowIfTransientAsync(response, what, redactor, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Forbidden)
+        {
+            return;
+        }
+
+        var retryAfter = HttpResponses.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+        var exhausted = response.Headers.TryGetValues("x-ratelimit-remaining", out var remaining) && remaining.FirstOrDefault() == "0";
+        if (exhausted && retryAfter is null && response.Headers.TryGetValues("x-ratelimit-reset", out var reset)
+            && long.TryParse(reset.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var epochSeconds))
+        {
+            var wait = DateTimeOffset.FromUnixTimeSeconds(epochSeconds) - DateTimeOffset.UtcNow;
+            retryAfter = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        if (retryAfter is not null || exhausted)
+        {
+            response.Dispose();
+            throw new TransientHttpException($"{what} hit GitHub's API rate limit (HTTP 403)", retryAfter);
+        }
     }
 
     private HttpRequestMessage CreateRequest(HttpMethod method, Uri url)
