@@ -4,7 +4,7 @@ using System.Text;
 namespace Atmos.Cache.Tests.Archiving;
 
 /// <summary>Builds tar streams byte by byte, so tests can make archives no well-behaved writer would.</summary>
-internal sealed class RawTar
+public sealed class RawTar
 {
     private readonly MemoryStream _tar = new();
 
