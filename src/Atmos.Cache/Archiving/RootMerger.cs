@@ -12,6 +12,7 @@ internal sealed class RootMerger
     private readonly string _root;
     private readonly string _trashRoot;
     private readonly List<(string From, string To, FileKind Kind)> _journal = [];
+    private readonly Dictionary<string, DateTime> _folderTimes = new(StringComparer.Ordinal);
     private int _trashCount;
 
     public RootMerger(string stagingRoot, string root, string trashRoot)
@@ -46,6 +47,19 @@ internal sealed class RootMerger
         }
 
         _journal.Clear();
+
+        // Renames in and out changed the times of the root's folders: put those back too.
+        foreach (var (folder, time) in _folderTimes)
+        {
+            try
+            {
+                Directory.SetLastWriteTimeUtc(folder, time);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
         return failures;
     }
 
@@ -56,6 +70,11 @@ internal sealed class RootMerger
             var target = Path.Combine(rootFolder, Path.GetFileName(staged));
             var stagedKind = NativeFileType.Probe(staged);
             var targetKind = NativeFileType.Probe(target);
+
+            if (targetKind != FileKind.Folder || stagedKind != FileKind.Folder)
+            {
+                _folderTimes.TryAdd(rootFolder, Directory.GetLastWriteTimeUtc(rootFolder));
+            }
 
             if (targetKind == FileKind.Missing)
             {
