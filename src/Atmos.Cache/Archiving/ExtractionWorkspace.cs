@@ -5,8 +5,8 @@ namespace Atmos.Cache.Archiving;
 
 /// <summary>
 /// The staging and trash folders of one extraction under <c>&lt;root&gt;/.atmos-cache/tmp</c> (same file
-/// system as the root, so moves are renames). Remembers which of the root, the state folder and
-/// its tmp folder it created, so that a failed extraction removes them again.
+/// system as the root, so moves are renames). Remembers which of the root (and its parents), the state
+/// folder and its tmp folder it created, so that a failed extraction removes them again.
 /// </summary>
 internal sealed class ExtractionWorkspace
 {
@@ -35,7 +35,7 @@ internal sealed class ExtractionWorkspace
         var created = new List<string>();
         try
         {
-            foreach (var folder in new[] { root, stateFolder, tmp })
+            foreach (var folder in MissingAncestors(root).Append(root).Append(stateFolder).Append(tmp))
             {
                 switch (NativeFileType.Probe(folder))
                 {
@@ -72,6 +72,18 @@ internal sealed class ExtractionWorkspace
             RemoveCreated(created);
             throw;
         }
+    }
+
+    /// <summary>The root's missing parent folders, outermost first (a failed restore removes them again too).</summary>
+    private static IEnumerable<string> MissingAncestors(string root)
+    {
+        var missing = new Stack<string>();
+        for (var parent = Path.GetDirectoryName(root); parent is not null && NativeFileType.Probe(parent) == FileKind.Missing; parent = Path.GetDirectoryName(parent))
+        {
+            missing.Push(parent);
+        }
+
+        return missing;
     }
 
     /// <summary>

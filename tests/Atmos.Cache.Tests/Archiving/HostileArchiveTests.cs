@@ -74,7 +74,7 @@ public sealed class HostileArchiveTests
     public async Task DeclaredSizeBeyondTheLimit_IsRefusedEvenIfTheDataIsMissing()
     {
         using var temp = new TempDirectory();
-        var root = temp.Combine("fresh-root");
+        var root = temp.Combine("fresh/parent/root");
         var path = temp.Combine("lying.tgz");
         File.WriteAllBytes(path, new RawTar().Entry("huge", '0', [], declaredSize: 1L << 40).ToGzip());
 
@@ -82,7 +82,7 @@ public sealed class HostileArchiveTests
             () => ArchiveExtractor.ExtractAsync(path, root, new ExtractOptions { MaxTotalBytes = 1 << 20 }, CancellationToken.None));
 
         StringAssert.Contains(error.Message, "'huge'");
-        Assert.IsFalse(Directory.Exists(root), "the root the extractor created must be removed again");
+        Assert.IsFalse(Directory.Exists(temp.Combine("fresh")), "the root and parents the extractor created must be removed again");
     }
 
     [TestMethod]
