@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Text;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
@@ -10,8 +9,6 @@ namespace Atmos.Cache.Archiving;
 public static class ArchiveWriter
 {
     private const int FileBufferSize = 1 << 20;
-    private const int PipeChunkSize = 1 << 20;
-    private const int PipeChunkCount = 4;
 
     /// <summary>
     /// Archives <paramref name="root"/> into a new file at <paramref name="archivePath"/>.
@@ -49,7 +46,11 @@ public static class ArchiveWriter
             {
                 using (var compressor = CompressionStreams.CreateCompressor(file, options.Compression))
                 {
-                    archiver = WriteTar(root, includes, options, compressor, cancellationToken);
+                    var tar = new TarOutputStream(new NoFlushStream(compressor), Encoding.UTF8) { IsStreamOwner = false };
+                    archiver = new TreeArchiver(root, includes, options.Logger, tar, cancellationToken);
+                    archiver.WriteRoot();
+                    // Writes the end-of-archive blocks and the last record.
+                    tar.Dispose();
                 }
 
                 file.Flush();
@@ -68,44 +69,6 @@ public static class ArchiveWriter
 
             throw new CacheArchiveException($"Writing the cache archive of '{root}' failed: {e.Message}", e);
         }
-    }
-
-    /// <summary>The tar side runs on this thread, the compressor on a second one, joined by a pipe of 1 MB chunks.</summary>
-    private static TreeArchiver WriteTar(string root, IncludePaths includes, ArchiveWriteOptions options, Stream compressor, CancellationToken cancellationToken)
-    {
-        using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
-        var pump = new CompressionPump(compressor, pipe);
-        var compressing = pump.Start();
-        var sink = new ChunkPipeWriteStream(pipe);
-        var tar = new TarOutputStream(sink, Encoding.UTF8) { IsStreamOwner = false };
-        var archiver = new TreeArchiver(root, includes, options.Logger, tar, cancellationToken);
-        Exception? tarError = null;
-        try
-        {
-            archiver.WriteRoot();
-            // Writes the end-of-archive blocks and pads the last record.
-            tar.Dispose();
-            sink.Complete();
-        }
-        catch (Exception e)
-        {
-            tarError = e;
-            pipe.Abort();
-        }
-
-        compressing.Wait(CancellationToken.None);
-        // A compressor failure (a full disk, say) is the cause when both sides stopped.
-        if (pump.Error is { } compressorError)
-        {
-            ExceptionDispatchInfo.Throw(compressorError);
-        }
-
-        if (tarError is not null)
-        {
-            ExceptionDispatchInfo.Throw(tarError);
-        }
-
-        return archiver;
     }
 
     private static void ReportIncludeProblems(string root, IncludePaths includes, ICacheLogger logger)
