@@ -93,6 +93,8 @@ public sealed class CacheTaskTests
     [TestMethod]
     public void FailOnErrorTurnsBackendFailuresIntoErrors()
     {
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
         var engine = new FakeBuildEngine();
         Assert.IsFalse(Task<SaveCiCache>(Config(TestBackends.Failing, failOnError: true), engine).Execute());
         Assert.AreEqual(DiagnosticCodes.SaveFailed, engine.Errors.Single().Code);
