@@ -24,7 +24,8 @@ public sealed class QuietWhenOffTests
         var build = await _workspace.DotNetAsync(null, "build", "Plain/Plain.csproj", "-v:diag", "-p:E2EExpectRestore=false");
         build.AssertSucceeded("dotnet build without a backend");
 
-        Assert.AreEqual(0, build.Count("warning"), "no warnings at all");
+        Assert.AreEqual(0, build.Count(": warning "), "no warnings at all");
+        Assert.AreEqual(1, build.Count("0 Warning(s)"), build.Tail());
         Assert.AreEqual(0, Summaries.Any(build));
         Assert.AreEqual(0, build.Count("Atmos.Cache.Build.dll\""), "the task assembly is never used");
         Assert.AreEqual(0, build.Count("Using \"RestoreCiCache\" task"), build.Tail());
