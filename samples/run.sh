@@ -22,7 +22,7 @@ build() { # $1 = run name
   echo "== $1: dotnet build LocalRoundTrip.slnx"
   dotnet build LocalRoundTrip.slnx -p:AtmosCacheSampleVersion="$version" -nodeReuse:false -v:n --no-incremental > "$work/$1.log" 2>&1 \
     || { tail -40 "$work/$1.log"; echo "build failed; full log: $work/$1.log"; exit 1; }
-  grep -E 'Atmos cache:|Sample:|warning ATMOSCACHE' "$work/$1.log" | sed -E 's/^ +//; s/^[0-9]+>//' | sort -u -k1,1 -s | cat
+  grep -E 'Atmos cache:|Sample:|warning ATMOSCACHE' "$work/$1.log" | sed -E 's/^ +//; s/^[0-9]+>//'
 }
 
 build "run 1"
