@@ -11,10 +11,10 @@ public static class KeyValidator
     /// <summary>Throws <see cref="CacheConfigurationException"/> when the key or a restore key is not acceptable.</summary>
     public static void Validate(string key, IReadOnlyList<string> restoreKeys)
     {
-        ValidateOne(key, "cache key");
+        ValidateOne(key, "cache key", "AtmosCacheKey (or ci.cache.key)");
         foreach (var restoreKey in restoreKeys)
         {
-            ValidateOne(restoreKey, "restore key");
+            ValidateOne(restoreKey, "restore key", "AtmosCacheRestoreKeys (or ci.cache.restore_keys)");
         }
 
         if (1 + restoreKeys.Count > MaxKeys)
@@ -24,22 +24,22 @@ public static class KeyValidator
         }
     }
 
-    private static void ValidateOne(string key, string what)
+    private static void ValidateOne(string key, string what, string setting)
     {
         if (string.IsNullOrWhiteSpace(key))
         {
-            throw new CacheConfigurationException($"The {what} is empty. Set AtmosCacheKey (or ci.cache.key) to a template that renders to text.");
+            throw new CacheConfigurationException($"The {what} is empty. Set {setting} to a template that renders to text.");
         }
 
         if (key.Length > MaxKeyLength)
         {
             throw new CacheConfigurationException(
-                $"The {what} '{key[..40]}...' is {key.Length} characters long; the limit is {MaxKeyLength}. Shorten the template.");
+                $"The {what} '{key[..40]}...' is {key.Length} characters long; the limit is {MaxKeyLength}. Shorten the template ({setting}).");
         }
 
         if (key.Contains(','))
         {
-            throw new CacheConfigurationException($"The {what} '{key}' contains a comma, which the cache service does not allow. Remove it from the template.");
+            throw new CacheConfigurationException($"The {what} '{key}' contains a comma, which the cache service does not allow. Remove it from the template ({setting}).");
         }
     }
 }

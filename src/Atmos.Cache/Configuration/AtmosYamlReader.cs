@@ -1,0 +1,165 @@
+using Atmos.Cache.Errors;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Atmos.Cache.Configuration;
+
+/// <summary>
+/// Reads <c>ci.cache</c> and <c>toolchain.lock_file</c> from an <c>atmos.yaml</c>. Every other section is
+/// ignored. Keys match case-insensitively (Atmos loads the file through Viper, which lower-cases keys).
+/// Atmos YAML functions (<c>!env</c>, <c>!exec</c>...) and <c>import</c> are not evaluated.
+/// </summary>
+internal static class AtmosYamlReader
+{
+    private const string CachePrefix = "ci.cache.";
+
+    internal static AtmosYamlSettings Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CacheConfigurationException($"The atmos.yaml file '{path}' cannot be read: {e.Message}", e);
+        }
+
+        var root = Load(text, path);
+        if (root is null)
+        {
+            return new AtmosYamlSettings { FilePath = path };
+        }
+
+        var cache = Mapping(Child(Mapping(Child(root, "ci"), "ci", path), "cache"), "ci.cache", path);
+        var toolchain = Mapping(Child(root, "toolchain"), "toolchain", path);
+        return new AtmosYamlSettings
+        {
+            FilePath = path,
+            Enabled = Scalar(cache, "enabled", path),
+            Auto = Scalar(cache, "auto", path),
+            Root = Scalar(cache, "root", path),
+            Paths = List(cache, "paths", path),
+            Key = Scalar(cache, "key", path),
+            RestoreKeys = List(cache, "restore_keys", path),
+            Compression = Scalar(cache, "compression", path),
+            ToolchainLockFile = Scalar(toolchain, "lock_file", path, "toolchain."),
+        };
+    }
+
+    private static YamlMappingNode? Load(string text, string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new CacheConfigurationException(
+                $"The atmos.yaml file '{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.Message} Fix the file or point AtmosCacheConfigFile elsewhere.",
+                e);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return null;
+        }
+
+        return stream.Documents[0].RootNode switch
+        {
+            YamlMappingNode mapping => mapping,
+            YamlScalarNode scalar when IsNull(scalar) => null,
+            _ => throw new CacheConfigurationException(
+                $"The atmos.yaml file '{path}' does not hold a mapping at its top level. Fix the file or point AtmosCacheConfigFile elsewhere."),
+        };
+    }
+
+    private static YamlNode? Child(YamlMappingNode? mapping, string key)
+    {
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, value) in mapping.Children)
+        {
+            if (name is YamlScalarNode scalar && string.Equals(scalar.Value, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static YamlMappingNode? Mapping(YamlNode? node, string name, string path) => node switch
+    {
+        null => null,
+        YamlMappingNode mapping => mapping,
+        YamlScalarNode scalar when IsNull(scalar) => null,
+        _ => throw new CacheConfigurationException($"'{name}' in '{path}' must be a mapping. Fix the atmos.yaml file."),
+    };
+
+    private static string? Scalar(YamlMappingNode? mapping, string key, string path, string prefix = CachePrefix)
+    {
+        var node = Child(mapping, key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            throw new CacheConfigurationException($"'{prefix}{key}' in '{path}' must be a single value. Fix the atmos.yaml file.");
+        }
+
+        RejectYamlFunction(scalar, prefix + key, path);
+        return IsNull(scalar) || string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value;
+    }
+
+    private static IReadOnlyList<string>? List(YamlMappingNode? mapping, string key, string path)
+    {
+        var node = Child(mapping, key);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YamlScalarNode scalar:
+                // A single value where a list is expected is read as a one-item list.
+                RejectYamlFunction(scalar, CachePrefix + key, path);
+                return IsNull(scalar) || string.IsNullOrWhiteSpace(scalar.Value) ? null : [scalar.Value];
+            case YamlSequenceNode sequence:
+                var items = new List<string>();
+                foreach (var item in sequence.Children)
+                {
+                    if (item is not YamlScalarNode itemScalar)
+                    {
+                        throw new CacheConfigurationException($"Every entry of '{CachePrefix}{key}' in '{path}' must be a single value. Fix the atmos.yaml file.");
+                    }
+
+                    RejectYamlFunction(itemScalar, CachePrefix + key, path);
+                    if (!IsNull(itemScalar) && !string.IsNullOrWhiteSpace(itemScalar.Value))
+                    {
+                        items.Add(itemScalar.Value!);
+                    }
+                }
+
+                return items;
+            default:
+                throw new CacheConfigurationException($"'{CachePrefix}{key}' in '{path}' must be a list. Fix the atmos.yaml file.");
+        }
+    }
+
+    private static void RejectYamlFunction(YamlScalarNode scalar, string name, string path)
+    {
+        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && !scalar.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal))
+        {
+            throw new CacheConfigurationException(
+                $"'{name}' in '{path}' uses the Atmos YAML function {scalar.Tag.Value}, which this package does not evaluate. Write the value literally, or set it through the matching ATMOS_CI_CACHE_* variable or MSBuild property.");
+        }
+    }
+
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+}

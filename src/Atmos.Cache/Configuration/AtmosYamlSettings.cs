@@ -1,0 +1,21 @@
+namespace Atmos.Cache.Configuration;
+
+/// <summary>The values this package reads from one <c>atmos.yaml</c>; null where the file does not write them.</summary>
+internal sealed record AtmosYamlSettings
+{
+    internal static readonly AtmosYamlSettings None = new();
+
+    /// <summary>The file the values came from; null when no atmos.yaml applies.</summary>
+    public string? FilePath { get; init; }
+
+    public string? Enabled { get; init; }
+    public string? Auto { get; init; }
+    public string? Root { get; init; }
+    public IReadOnlyList<string>? Paths { get; init; }
+    public string? Key { get; init; }
+    public IReadOnlyList<string>? RestoreKeys { get; init; }
+    public string? Compression { get; init; }
+
+    /// <summary><c>toolchain.lock_file</c>, only when written explicitly.</summary>
+    public string? ToolchainLockFile { get; init; }
+}
