@@ -48,6 +48,17 @@ public sealed class RestoreCiCache : CacheTask
     private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
     {
         CacheKey = config.Key;
+        var result = await RestoreOncePerBuildAsync(config, cancellationToken).ConfigureAwait(false);
+
+        // After the ledger is released: reporting a failure here may itself open the ledger.
+        if (result is not null)
+        {
+            WriteStepOutputs(result);
+        }
+    }
+
+    private async Task<RestoreResult?> RestoreOncePerBuildAsync(CacheConfig config, CancellationToken cancellationToken)
+    {
 
         // The ledger stays open (locked) for the whole restore, so other projects of this build
         // wait here until the root is complete before they compile.
@@ -61,13 +72,13 @@ public sealed class RestoreCiCache : CacheTask
         if (Automatic && !config.AutoRestoreEnabled)
         {
             Skip($"automatic restore is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
-            return;
+            return null;
         }
 
         if (ledger is not null && !ledger.TryClaim("restore"))
         {
             Skip("already done in this build");
-            return;
+            return null;
         }
 
         ledger?.Save();
@@ -75,7 +86,7 @@ public sealed class RestoreCiCache : CacheTask
         if (manager is null)
         {
             SkipReason = "no cache backend";
-            return;
+            return null;
         }
 
         var result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
@@ -83,7 +94,7 @@ public sealed class RestoreCiCache : CacheTask
         ExactMatch = result.Hit && result.Exact;
         MatchedKey = result.MatchedKey ?? "";
         LogSummary(SummaryLine.ForRestore(result));
-        WriteStepOutputs(result);
+        return result;
     }
 
     private void Skip(string reason)

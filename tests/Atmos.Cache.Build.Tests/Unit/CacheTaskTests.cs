@@ -65,6 +65,22 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
+    public async Task AStepOutputFileThatCannotBeWrittenIsAWarningEvenInsideABuildSession()
+    {
+        var folderNotFile = _temp.Combine("not-a-file");
+        Directory.CreateDirectory(folderNotFile);
+        _variables[Output.GitHubOutputFile.Variable] = folderNotFile;
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, Guid.NewGuid().ToString("N"));
+
+        // The warning path opens the build ledger again; it must not wait on the restore's own lock.
+        var succeeded = await System.Threading.Tasks.Task.Run(task.Execute).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.IsTrue(succeeded);
+        Assert.AreEqual(DiagnosticCodes.GitHubOutputFailed, engine.Warnings.Single().Code);
+    }
+
+    [TestMethod]
     public void WithoutABackendNothingHappensAndALowMessageSaysWhy()
     {
         var engine = new FakeBuildEngine();
