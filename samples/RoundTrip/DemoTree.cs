@@ -20,7 +20,10 @@ internal static class DemoTree
         File.SetLastWriteTimeUtc(tool, new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc));
     }
 
-    /// <summary>One line per entry: path, type, permission bits, modification time, size and hash or link target.</summary>
+    /// <summary>
+    /// One line per entry: path, type, permission bits, modification time (in whole seconds, the
+    /// precision tar keeps), size and hash or link target.
+    /// </summary>
     public static List<string> List(string root)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
@@ -47,7 +50,7 @@ internal static class DemoTree
         }
 
         var hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)))[..16];
-        return $"{relative} mode={mode} mtime={info.LastWriteTimeUtc:O} size={info.Length} sha256={hash}";
+        return $"{relative} mode={mode} mtime={new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()} size={info.Length} sha256={hash}";
     }
 
     private static string WriteFile(string root, string relative, string content)

@@ -1,3 +1,6 @@
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Errors;
+
 namespace Atmos.Cache.Archiving;
 
 /// <summary>
@@ -6,8 +9,114 @@ namespace Atmos.Cache.Archiving;
 /// </summary>
 public static class ArchiveExtractor
 {
+    private const int FileBufferSize = 256 * 1024;
+    private const int PipeChunkSize = 1 << 20;
+    private const int PipeChunkCount = 4;
+
     public static Task<ArchiveStats> ExtractAsync(string archivePath, string root, ExtractOptions options, CancellationToken cancellationToken)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(archivePath);
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (!File.Exists(archivePath))
+        {
+            throw new CacheArchiveException($"The cache archive '{archivePath}' does not exist.");
+        }
+
+        // Decompression and file writes are synchronous and long: keep them off the caller's thread.
+        return Task.Factory.StartNew(
+            () => Extract(archivePath, Path.GetFullPath(root), options, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private static ArchiveStats Extract(string archivePath, string root, ExtractOptions options, CancellationToken cancellationToken)
+    {
+        using var archive = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
+        var compression = ArchiveFormat.Detect(archive);
+        uint? gzipSize = compression == ArchiveCompression.Gzip ? ArchiveFormat.ReadGzipSizeTrailer(archive) : null;
+
+        var workspace = ExtractionWorkspace.Create(root);
+        RootMerger? merger = null;
+        var keepTrash = false;
+        try
+        {
+            var extracted = ExtractToStaging(archive, compression, gzipSize, workspace, options, cancellationToken);
+
+            merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
+            merger.Merge();
+            FolderMetadata.Apply(root, extracted.Folders);
+            merger = null; // committed: nothing to roll back from here on
+
+            options.Logger.Log(CacheLogLevel.Detail, $"Extracted {extracted.Entries} entries ({extracted.ContentBytes} bytes) into '{root}'.");
+            return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length);
+        }
+        catch (Exception e)
+        {
+            if (merger is not null)
+            {
+                var lost = merger.Rollback();
+                if (lost.Count > 0)
+                {
+                    keepTrash = true;
+                    options.Logger.Log(CacheLogLevel.Warning,
+                        $"Could not undo the partial restore of {lost.Count} path(s) (first: '{lost[0]}'); the replaced originals are kept in '{workspace.TrashRoot}'.");
+                }
+            }
+
+            throw Translate(e);
+        }
+        finally
+        {
+            workspace.CleanUp(keepTrash, options.Logger);
+        }
+    }
+
+    private static StagingExtractor ExtractToStaging(
+        FileStream archive, ArchiveCompression compression, uint? gzipSize, ExtractionWorkspace workspace, ExtractOptions options, CancellationToken cancellationToken)
+    {
+        using var decompressor = CompressionStreams.CreateDecompressor(archive, compression);
+        using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
+        var pump = new DecompressionPump(decompressor, pipe);
+        var pumping = pump.Start();
+        var extractor = new StagingExtractor(
+            new StrictTarReader(new ChunkPipeReadStream(pipe)), workspace.StagingRoot, options, workspace.ModesKeptByCreate, cancellationToken);
+        try
+        {
+            extractor.ExtractAll();
+            new StrictTarReader(new ChunkPipeReadStream(pipe), 0).DrainToEnd();
+        }
+        catch
+        {
+            pipe.Abort();
+            throw;
+        }
+        finally
+        {
+            // The pump never throws; wait so the pipe and decompressor outlive it.
+            pumping.Wait(CancellationToken.None);
+        }
+
+        if (gzipSize is { } expected && expected != unchecked((uint)pump.BytesProduced))
+        {
+            throw new CacheArchiveException(
+                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");
+        }
+
+        return extractor;
+    }
+
+    private static Exception Translate(Exception e) => e switch
+    {
+        CacheException or OperationCanceledException => e,
+        EndOfStreamException => new CacheArchiveException(
+            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e),
+        InvalidDataException or ZstdSharp.ZstdException => new CacheArchiveException(
+            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e),
+        _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {e.Message}", e),
+    };
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>

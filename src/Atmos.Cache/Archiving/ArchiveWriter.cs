@@ -1,14 +1,105 @@
+using System.Text;
+using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Errors;
+using ICSharpCode.SharpZipLib.Tar;
+
 namespace Atmos.Cache.Archiving;
 
 /// <summary>Writes a cache root (or its include paths) as one compressed tar stream.</summary>
 public static class ArchiveWriter
 {
+    private const int FileBufferSize = 1 << 20;
+
     /// <summary>
     /// Archives <paramref name="root"/> into a new file at <paramref name="archivePath"/>.
     /// The state folder and the auth folders are never archived.
     /// </summary>
     public static Task<ArchiveStats> WriteAsync(string root, string archivePath, ArchiveWriteOptions options, CancellationToken cancellationToken)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(archivePath);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var includes = IncludePaths.Parse(options.Includes);
+        if (!Directory.Exists(root))
+        {
+            throw new CacheArchiveException($"The cache root '{root}' does not exist, so there is nothing to archive.");
+        }
+
+        ReportIncludeProblems(root, includes, options.Logger);
+
+        // File and compression work is synchronous and long: keep it off the caller's thread.
+        return Task.Factory.StartNew(
+            () => Write(root, archivePath, includes, options, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private static ArchiveStats Write(string root, string archivePath, IncludePaths includes, ArchiveWriteOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            long archiveBytes;
+            TreeArchiver archiver;
+            using (var file = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferSize))
+            {
+                using (var compressor = CompressionStreams.CreateCompressor(file, options.Compression))
+                {
+                    var tar = new TarOutputStream(new NoFlushStream(compressor), Encoding.UTF8) { IsStreamOwner = false };
+                    archiver = new TreeArchiver(root, includes, options.Logger, tar, cancellationToken);
+                    archiver.WriteRoot();
+                    // Writes the end-of-archive blocks and the last record.
+                    tar.Dispose();
+                }
+
+                file.Flush();
+                archiveBytes = file.Length;
+            }
+
+            return new ArchiveStats(archiver.Entries, archiver.ContentBytes, archiveBytes);
+        }
+        catch (Exception e)
+        {
+            TryDelete(archivePath);
+            if (e is CacheException or OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new CacheArchiveException($"Writing the cache archive of '{root}' failed: {e.Message}", e);
+        }
+    }
+
+    private static void ReportIncludeProblems(string root, IncludePaths includes, ICacheLogger logger)
+    {
+        foreach (var include in includes.Paths)
+        {
+            var first = include.Split('/')[0];
+            if (ArchiveExclusions.Match(first) is { } excluded)
+            {
+                logger.Log(CacheLogLevel.Detail, $"The include path '{include}' is inside {ArchiveExclusions.Describe(excluded)}, which is never cached.");
+            }
+            else if (NativeFileType.Probe(Path.Combine(root, include)) == FileKind.Missing)
+            {
+                logger.Log(CacheLogLevel.Detail, $"The include path '{include}' does not exist under the cache root; skipped.");
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 }
 
 /// <summary>How to write an archive.</summary>

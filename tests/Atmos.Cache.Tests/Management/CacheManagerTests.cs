@@ -1,3 +1,4 @@
+using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Configuration;
@@ -70,7 +71,7 @@ public sealed class CacheManagerTests
         Assert.IsTrue(restored.Hit);
         Assert.IsTrue(restored.Exact);
         Assert.AreEqual(config.Key, restored.MatchedKey);
-        CollectionAssert.AreEqual(saved.ToList(), TreeListing.Of(fresh.Root, StateFolder).ToList());
+        Assert.AreEqual(string.Join("\n", saved), string.Join("\n", TreeListing.Of(fresh.Root, StateFolder)));
         Assert.IsTrue(save.Skipped);
         Assert.AreEqual(SkipReasons.ExactHit, save.Reason);
     }
@@ -131,7 +132,7 @@ public sealed class CacheManagerTests
 
         await Assert.ThrowsExactlyAsync<CacheArchiveException>(() => ManagerFor(config).RestoreAsync(Cancel));
 
-        CollectionAssert.AreEqual(before.ToList(), TreeListing.Of(config.Root, StateFolder).ToList());
+        Assert.AreEqual(string.Join("\n", before), string.Join("\n", TreeListing.Of(config.Root, StateFolder)));
         Assert.IsNull(new StateMarker(config.Root).Get(config.Key), "a failed restore records nothing, so it can be tried again");
         Assert.HasCount(0, Directory.GetFileSystemEntries(Path.Combine(config.Root, StateFolder, "tmp")), "no scratch files are left behind");
     }
@@ -178,10 +179,10 @@ public sealed class CacheManagerTests
     public async Task ZstdSave_IsStoredInItsOwnNamespace_AndRestores()
     {
         using var temp = new TempDirectory();
-        var config = TestConfigs.For(temp) with { Compression = Archiving.ArchiveCompression.Zstd };
+        var config = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
         SampleTree.Write(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
-        var gzipReader = config with { Root = temp.Combine("gzip-root"), Compression = Archiving.ArchiveCompression.Gzip };
+        var gzipReader = config with { Root = temp.Combine("gzip-root"), Compression = ArchiveCompression.Gzip };
         var zstdReader = config with { Root = temp.Combine("zstd-root") };
 
         var gzipResult = await ManagerFor(gzipReader).RestoreAsync(Cancel);
@@ -189,7 +190,7 @@ public sealed class CacheManagerTests
 
         Assert.IsFalse(gzipResult.Hit, "a gzip reader never receives a zstd entry");
         Assert.IsTrue(zstdResult.Exact);
-        CollectionAssert.AreEqual(TreeListing.Of(config.Root, StateFolder).ToList(), TreeListing.Of(zstdReader.Root, StateFolder).ToList());
+        Assert.AreEqual(string.Join("\n", TreeListing.Of(config.Root, StateFolder)), string.Join("\n", TreeListing.Of(zstdReader.Root, StateFolder)));
     }
 
     private static CacheManager ManagerFor(CacheConfig config) =>

@@ -29,6 +29,9 @@ public static class TreeListing
         return lines;
     }
 
+    // Tar keeps modification times in whole seconds, so that is the precision a round trip preserves.
+    private static long Seconds(DateTime utc) => new DateTimeOffset(utc).ToUnixTimeSeconds();
+
     private static string Describe(string path, string relative)
     {
         var info = new FileInfo(path);
@@ -40,10 +43,10 @@ public static class TreeListing
 
         if (Directory.Exists(path))
         {
-            return $"{relative}/ mode={mode} mtime={Directory.GetLastWriteTimeUtc(path):O}";
+            return $"{relative}/ mode={mode} mtime={Seconds(Directory.GetLastWriteTimeUtc(path))}";
         }
 
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
-        return $"{relative} size={info.Length} mode={mode} mtime={info.LastWriteTimeUtc:O} sha256={hash}";
+        return $"{relative} size={info.Length} mode={mode} mtime={Seconds(info.LastWriteTimeUtc)} sha256={hash}";
     }
 }

@@ -1,0 +1,1 @@
+System.Console.WriteLine(Greetings.Greeter.Hello("cache"));

@@ -1,0 +1,1 @@
+namespace Greetings; public static class Greeter { public static string Hello(string name) => $"Hello, {name}!"; }

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Atmos.Cache.Build.Lifecycle;
+
+/// <summary>What one build session has recorded so far (the JSON in the ledger file).</summary>
+internal sealed class LedgerState
+{
+    /// <summary>Project builds that have started and not yet finished (one entry per start).</summary>
+    [JsonPropertyName("open")]
+    public List<string> Open { get; set; } = [];
+
+    /// <summary>Full paths of projects whose build finished.</summary>
+    [JsonPropertyName("finished")]
+    public List<string> Finished { get; set; } = [];
+
+    /// <summary>Operations already done in this build (restore, save, list...).</summary>
+    [JsonPropertyName("done")]
+    public List<string> Done { get; set; } = [];
+
+    /// <summary>Diagnostic codes already reported as warnings in this build.</summary>
+    [JsonPropertyName("warned")]
+    public List<string> Warned { get; set; } = [];
+}

@@ -1,0 +1,29 @@
+namespace Atmos.Cache.Build.Logging;
+
+/// <summary>
+/// The codes of every warning and error the package reports, so a team can suppress one with
+/// <c>NoWarn</c> or <c>MSBuildWarningsAsMessages</c> or promote it with <c>WarningsAsErrors</c>.
+/// </summary>
+public static class DiagnosticCodes
+{
+    /// <summary>A restore failed (backend, archive, network or disk).</summary>
+    public const string RestoreFailed = "ATMOSCACHE001";
+
+    /// <summary>A save failed.</summary>
+    public const string SaveFailed = "ATMOSCACHE002";
+
+    /// <summary>Listing or deleting entries failed.</summary>
+    public const string AdminFailed = "ATMOSCACHE003";
+
+    /// <summary>Printing or writing the cache paths failed.</summary>
+    public const string PathsFailed = "ATMOSCACHE004";
+
+    /// <summary>The engine warned about something it left out or worked around (e.g. a symbolic link outside the root).</summary>
+    public const string EngineWarning = "ATMOSCACHE005";
+
+    /// <summary>The step outputs could not be written to <c>$GITHUB_OUTPUT</c>.</summary>
+    public const string GitHubOutputFailed = "ATMOSCACHE006";
+
+    /// <summary>The configuration is wrong: a bad template, key, mode, backend or format.</summary>
+    public const string ConfigurationError = "ATMOSCACHE010";
+}

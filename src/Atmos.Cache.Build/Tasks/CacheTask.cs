@@ -1,0 +1,216 @@
+using Atmos.Cache.Backends;
+using Atmos.Cache.Build.Lifecycle;
+using Atmos.Cache.Build.Logging;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Errors;
+using Atmos.Cache.Management;
+using Microsoft.Build.Framework;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace Atmos.Cache.Build.Tasks;
+
+/// <summary>
+/// The shared base of the cache tasks: maps the MSBuild properties to <see cref="CacheSettings"/>,
+/// resolves the one configuration, picks the backend, runs the operation asynchronously with the
+/// build's cancellation, and turns failures into coded warnings (or errors when strict).
+/// Tokens are never task parameters: the engine reads them from the environment.
+/// </summary>
+public abstract class CacheTask : Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private CacheConfig? _config;
+
+    /// <summary><c>AtmosCacheEnabled</c>: the master switch.</summary>
+    public string? Enabled { get; set; }
+
+    /// <summary><c>AtmosCacheAuto</c>: <c>off</c>, <c>restore</c>, <c>save</c> or <c>both</c>.</summary>
+    public string? Auto { get; set; }
+
+    /// <summary><c>AtmosCacheRoot</c>: the directory that is archived.</summary>
+    public string? Root { get; set; }
+
+    /// <summary><c>AtmosCachePaths</c>: root-relative include paths, <c>;</c>-separated.</summary>
+    public string? Paths { get; set; }
+
+    /// <summary><c>AtmosCacheKey</c>: the key template.</summary>
+    public string? Key { get; set; }
+
+    /// <summary><c>AtmosCacheRestoreKeys</c>: restore-key templates, <c>;</c>-separated.</summary>
+    public string? RestoreKeys { get; set; }
+
+    /// <summary><c>AtmosCacheCompression</c>: <c>gzip</c> or <c>zstd</c>.</summary>
+    public string? Compression { get; set; }
+
+    /// <summary><c>AtmosCacheBackend</c>: <c>auto</c>, <c>github/actions</c>, <c>local</c> or <c>none</c>.</summary>
+    public string? Backend { get; set; }
+
+    /// <summary><c>AtmosCacheLocalDirectory</c>: the store of the <c>local</c> backend.</summary>
+    public string? LocalDirectory { get; set; }
+
+    /// <summary><c>AtmosCacheFailOnError</c>: make cache failures errors instead of warnings.</summary>
+    public string? FailOnError { get; set; }
+
+    /// <summary><c>AtmosCacheConfigFile</c>: an explicit <c>atmos.yaml</c>.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Where key templates resolve file patterns and the <c>atmos.yaml</c> search starts: the project folder.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>
+    /// The id of the current build, shared by every project and node (from <c>AtmosCache.Session.proj</c>).
+    /// With it, an operation runs once per build and a warning is given once per build; empty when
+    /// the task is called on its own.
+    /// </summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>The environment the configuration and the backends read; a seam for tests.</summary>
+    internal IEnvironment Environment { get; set; } = ProcessEnvironment.Instance;
+
+    /// <summary>The configuration resolution; a seam for tests.</summary>
+    internal Func<CacheSettings, IEnvironment, CacheConfig> ResolveConfiguration { get; set; } = ConfigResolver.Resolve;
+
+    /// <summary>The operation's name in messages, e.g. <c>restore</c>.</summary>
+    private protected abstract string Operation { get; }
+
+    /// <summary>The warning code of a failed operation.</summary>
+    private protected abstract string FailureCode { get; }
+
+    internal CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>Called by MSBuild when the build is cancelled (Ctrl+C).</summary>
+    public void Cancel() => _cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            RunAsync(_cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (CacheConfigurationException e)
+        {
+            Log.LogError(null, DiagnosticCodes.ConfigurationError, null, null, 0, 0, 0, 0, "{0}", SummaryLine.Prefix + e.Message);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.Normal, "{0}", $"{SummaryLine.Prefix}{Operation} cancelled.");
+        }
+        catch (Exception e)
+        {
+            // Backend, archive, network and disk failures: the cache is an optimisation, so by
+            // default the build goes on without it.
+            ReportFailure(e);
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    private async System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken)
+    {
+        var config = ResolveConfiguration(Settings(), Environment);
+        _config = config;
+        if (!config.Enabled)
+        {
+            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: the cache is disabled (AtmosCacheEnabled / ci.cache.enabled).");
+            return;
+        }
+
+        await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The operation, with the resolved and enabled configuration.</summary>
+    private protected abstract System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken);
+
+    /// <summary>The manager over the configured backend, or null (with a Low message saying why) when there is none.</summary>
+    private protected CacheManager? CreateManager(CacheConfig config)
+    {
+        var logger = new TaskCacheLogger(Log);
+        var backend = BackendSelector.Select(config, Environment, logger, out var reason);
+        if (backend is null)
+        {
+            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {reason}.");
+            return null;
+        }
+
+        return new CacheManager(backend, config, logger);
+    }
+
+    /// <summary>Opens this build's ledger, or returns null when the task runs outside a build session.</summary>
+    private protected async Task<BuildLedger?> OpenLedgerAsync(CacheConfig config, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(SessionId) ? null : await BuildLedger.OpenAsync(config.Root, SessionId!, cancellationToken).ConfigureAwait(false);
+
+    private protected void LogSummary(string line) => Log.LogMessage(MessageImportance.High, "{0}", line);
+
+    private protected void LogDetail(string text) => Log.LogMessage(MessageImportance.Low, "{0}", SummaryLine.Prefix + text);
+
+    /// <summary>
+    /// A failure of the cache: a warning once per build (later repeats go to the Low log), or an
+    /// error with <c>AtmosCacheFailOnError=true</c>.
+    /// </summary>
+    private protected void ReportFailure(Exception exception, string? code = null)
+    {
+        code ??= FailureCode;
+        var message = $"{SummaryLine.Prefix}{Operation} failed: {Describe(exception)}";
+        Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} failure details: {exception}");
+        if (IsStrict())
+        {
+            Log.LogError(null, code, null, null, 0, 0, 0, 0, "{0}", message);
+            return;
+        }
+
+        if (!IsFirstWarningOfBuild(code))
+        {
+            Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
+            return;
+        }
+
+        Log.LogWarning(null, code, null, null, 0, 0, 0, 0, "{0}", message + " The build continues without the cache; set AtmosCacheFailOnError=true to make this an error.");
+    }
+
+    private bool IsStrict() =>
+        _config?.FailOnError ?? string.Equals(FailOnError?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+    private bool IsFirstWarningOfBuild(string code)
+    {
+        if (_config is null || string.IsNullOrWhiteSpace(SessionId))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var ledger = BuildLedger.OpenAsync(_config.Root, SessionId!, CancellationToken.None).GetAwaiter().GetResult();
+            var first = ledger.FirstWarning(code);
+            ledger.Save();
+            return first;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        CacheException or IOException or UnauthorizedAccessException or HttpRequestException => exception.Message,
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    private CacheSettings Settings() => new()
+    {
+        Enabled = Enabled,
+        Auto = Auto,
+        Root = Root,
+        Paths = Paths,
+        Key = Key,
+        RestoreKeys = RestoreKeys,
+        Compression = Compression,
+        Backend = Backend,
+        LocalDirectory = LocalDirectory,
+        FailOnError = FailOnError,
+        ConfigFile = ConfigFile,
+        WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? ProjectDirectory() : WorkingDirectory,
+    };
+
+    private string? ProjectDirectory() =>
+        BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } project ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(project)) : null;
+}

@@ -1,0 +1,128 @@
+using Atmos.Cache.Build.Logging;
+using Atmos.Cache.Build.Output;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Management;
+using Microsoft.Build.Framework;
+
+namespace Atmos.Cache.Build.Tasks;
+
+/// <summary>
+/// Restores the cache root: the exact key, else the newest entry matching a restore key. In a
+/// build session the restore runs once per build, and later callers wait until it is done.
+/// </summary>
+public sealed class RestoreCiCache : CacheTask
+{
+    /// <summary>
+    /// True when called by the build hook: the automatic mode decides whether to restore, and this
+    /// project build is counted as started (see docs/lifecycle.md).
+    /// </summary>
+    public bool Automatic { get; set; }
+
+    /// <summary>Identifies this project build in the session's open-build count (project path and target framework).</summary>
+    public string? BuildInstance { get; set; }
+
+    /// <summary>The rendered exact key.</summary>
+    [Output]
+    public string? CacheKey { get; private set; }
+
+    /// <summary>An entry was restored, by exact key or by restore-key prefix.</summary>
+    [Output]
+    public bool CacheHit { get; private set; }
+
+    /// <summary>The exact key was restored (as <c>cache-hit</c> of actions/cache).</summary>
+    [Output]
+    public bool ExactMatch { get; private set; }
+
+    /// <summary>The key actually restored; empty on a miss.</summary>
+    [Output]
+    public string? MatchedKey { get; private set; }
+
+    /// <summary>Why this task did not restore (already done in this build, automatic restore off, no backend); empty when it did.</summary>
+    [Output]
+    public string? SkipReason { get; private set; }
+
+    private protected override string Operation => "restore";
+
+    private protected override string FailureCode => DiagnosticCodes.RestoreFailed;
+
+    private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
+    {
+        CacheKey = config.Key;
+        var result = await RestoreOncePerBuildAsync(config, cancellationToken).ConfigureAwait(false);
+
+        // After the ledger is released: reporting a failure here may itself open the ledger.
+        if (result is not null)
+        {
+            WriteStepOutputs(result);
+        }
+    }
+
+    private async Task<RestoreResult?> RestoreOncePerBuildAsync(CacheConfig config, CancellationToken cancellationToken)
+    {
+
+        // The ledger stays open (locked) for the whole restore, so other projects of this build
+        // wait here until the root is complete before they compile.
+        using var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false);
+        if (ledger is not null && Automatic && !string.IsNullOrEmpty(BuildInstance))
+        {
+            ledger.Start(BuildInstance!);
+            ledger.Save();
+        }
+
+        if (Automatic && !config.AutoRestoreEnabled)
+        {
+            Skip($"automatic restore is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
+            return null;
+        }
+
+        if (ledger is not null && !ledger.TryClaim("restore"))
+        {
+            Skip("already done in this build");
+            return null;
+        }
+
+        ledger?.Save();
+        var manager = CreateManager(config);
+        if (manager is null)
+        {
+            SkipReason = "no cache backend";
+            return null;
+        }
+
+        var result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        CacheHit = result.Hit;
+        ExactMatch = result.Hit && result.Exact;
+        MatchedKey = result.MatchedKey ?? "";
+        LogSummary(SummaryLine.ForRestore(result));
+        return result;
+    }
+
+    private void Skip(string reason)
+    {
+        SkipReason = reason;
+        LogDetail($"restore skipped for '{CacheKey}': {reason}.");
+    }
+
+    /// <summary>Inside GitHub Actions: <c>cache-hit</c> (exact hits only, like actions/cache) and <c>cache-matched-key</c>.</summary>
+    private void WriteStepOutputs(RestoreResult result)
+    {
+        var path = Environment.Get(GitHubOutputFile.Variable);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        try
+        {
+            GitHubOutputFile.Append(path!,
+            [
+                new("cache-hit", result.Hit && result.Exact ? "true" : "false"),
+                new("cache-matched-key", result.MatchedKey ?? ""),
+            ]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReportFailure(e, DiagnosticCodes.GitHubOutputFailed);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections;
+using Microsoft.Build.Framework;
+
+namespace Atmos.Cache.Build.Tests.Support;
+
+/// <summary>Records what a task logs; answers the few engine questions the tasks ask.</summary>
+public sealed class FakeBuildEngine : IBuildEngine6
+{
+    private readonly object _gate = new();
+
+    public List<BuildErrorEventArgs> Errors { get; } = [];
+    public List<BuildWarningEventArgs> Warnings { get; } = [];
+    public List<BuildMessageEventArgs> Messages { get; } = [];
+    public Dictionary<string, string> GlobalProperties { get; } = [];
+
+    public string ProjectFileOfTaskNode { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "Fake.csproj");
+
+    public IEnumerable<string> MessagesAt(MessageImportance importance) =>
+        Messages.Where(m => m.Importance == importance).Select(m => m.Message ?? "");
+
+    public void LogErrorEvent(BuildErrorEventArgs e) { lock (_gate) { Errors.Add(e); } }
+    public void LogWarningEvent(BuildWarningEventArgs e) { lock (_gate) { Warnings.Add(e); } }
+    public void LogMessageEvent(BuildMessageEventArgs e) { lock (_gate) { Messages.Add(e); } }
+    public void LogCustomEvent(CustomBuildEventArgs e) { }
+    public void LogTelemetry(string eventName, IDictionary<string, string> properties) { }
+
+    public IReadOnlyDictionary<string, string> GetGlobalProperties() => GlobalProperties;
+
+    public bool ContinueOnError => false;
+    public int LineNumberOfTaskNode => 0;
+    public int ColumnNumberOfTaskNode => 0;
+    public bool IsRunningMultipleNodes => false;
+
+    public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
+    public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs, string toolsVersion) => throw new NotSupportedException();
+    public bool BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IDictionary[] targetOutputsPerProject, string[] toolsVersion, bool useResultsCache, bool unloadProjectsOnCompletion) => throw new NotSupportedException();
+    public BuildEngineResult BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IList<string>[] removeGlobalProperties, string[] toolsVersion, bool returnTargetOutputs) => throw new NotSupportedException();
+    public void Yield() { }
+    public void Reacquire() { }
+    public void RegisterTaskObject(object key, object obj, RegisteredTaskObjectLifetime lifetime, bool allowEarlyCollection) { }
+    public object? GetRegisteredTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => null;
+    public object? UnregisterTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => null;
+}

@@ -1,0 +1,339 @@
+using Atmos.Cache.Build.Lifecycle;
+using Atmos.Cache.Build.Logging;
+using Atmos.Cache.Build.Tasks;
+using Atmos.Cache.Build.Tests.Support;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Errors;
+using Microsoft.Build.Framework;
+
+namespace Atmos.Cache.Build.Tests.Unit;
+
+[TestClass]
+public sealed class CacheTaskTests
+{
+    private TempDirectory _temp = null!;
+    private Dictionary<string, string> _variables = null!;
+
+    [TestInitialize]
+    public void Setup()
+    {
+        _temp = new TempDirectory();
+        _variables = [];
+        TestBackends.EnsureRegistered();
+    }
+
+    [TestCleanup]
+    public void Cleanup() => _temp.Dispose();
+
+    private string Root => _temp.Combine("root");
+
+    private CacheConfig Config(string backend, AutoMode auto = AutoMode.Both, bool failOnError = false) => new()
+    {
+        Root = Root,
+        Key = "unit-key",
+        RestoreKeys = ["unit-"],
+        Backend = backend,
+        Auto = auto,
+        FailOnError = failOnError,
+        LocalDirectory = _temp.Combine("store"),
+        WorkingDirectory = _temp.Path,
+    };
+
+    private T Task<T>(CacheConfig config, FakeBuildEngine engine, string? session = null) where T : CacheTask, new() => new()
+    {
+        BuildEngine = engine,
+        SessionId = session,
+        Environment = new DictionaryEnvironment(_variables),
+        ResolveConfiguration = (_, _) => config,
+    };
+
+    [TestMethod]
+    public void RestoreMissLogsOneHighLineAndWritesTheStepOutputs()
+    {
+        var output = _temp.Combine("github-output");
+        _variables[Output.GitHubOutputFile.Variable] = output;
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine);
+
+        Assert.IsTrue(task.Execute());
+
+        CollectionAssert.AreEqual(new[] { "Atmos cache: miss for 'unit-key'" }, engine.MessagesAt(MessageImportance.High).Select(m => m[..m.IndexOf(" (", StringComparison.Ordinal)]).ToArray());
+        Assert.IsFalse(task.CacheHit);
+        Assert.AreEqual("unit-key", task.CacheKey);
+        Assert.AreEqual("cache-hit=false\ncache-matched-key=\n", File.ReadAllText(output));
+        Assert.AreEqual(0, engine.Warnings.Count);
+    }
+
+    [TestMethod]
+    public async Task AStepOutputFileThatCannotBeWrittenIsAWarningEvenInsideABuildSession()
+    {
+        var folderNotFile = _temp.Combine("not-a-file");
+        Directory.CreateDirectory(folderNotFile);
+        _variables[Output.GitHubOutputFile.Variable] = folderNotFile;
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, Guid.NewGuid().ToString("N"));
+
+        // The warning path opens the build ledger again; it must not wait on the restore's own lock.
+        var succeeded = await System.Threading.Tasks.Task.Run(task.Execute).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.IsTrue(succeeded);
+        Assert.AreEqual(DiagnosticCodes.GitHubOutputFailed, engine.Warnings.Single().Code);
+    }
+
+    [TestMethod]
+    public void WithoutABackendNothingHappensAndALowMessageSaysWhy()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.None), engine);
+
+        Assert.IsTrue(task.Execute());
+
+        Assert.AreEqual(0, engine.Warnings.Count + engine.Errors.Count);
+        Assert.AreEqual(0, engine.MessagesAt(MessageImportance.High).Count());
+        Assert.IsTrue(engine.MessagesAt(MessageImportance.Low).Any(m => m.Contains("backend is 'none'", StringComparison.Ordinal)));
+        Assert.IsFalse(Directory.Exists(Root), "no backend: the root is not touched");
+    }
+
+    [TestMethod]
+    public void BackendFailuresAreCodedWarningsThatDoNotFailTheBuild()
+    {
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(Task<RestoreCiCache>(Config(TestBackends.Failing), engine).Execute());
+
+        var warning = engine.Warnings.Single();
+        Assert.AreEqual(DiagnosticCodes.RestoreFailed, warning.Code);
+        StringAssert.Contains(warning.Message, "503");
+        Assert.AreEqual(0, engine.Errors.Count);
+    }
+
+    [TestMethod]
+    public void FailOnErrorTurnsBackendFailuresIntoErrors()
+    {
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var engine = new FakeBuildEngine();
+        Assert.IsFalse(Task<SaveCiCache>(Config(TestBackends.Failing, failOnError: true), engine).Execute());
+        Assert.AreEqual(DiagnosticCodes.SaveFailed, engine.Errors.Single().Code);
+        Assert.AreEqual(0, engine.Warnings.Count);
+    }
+
+    [TestMethod]
+    public void ConfigurationMistakesAreErrorsThatSayWhatToChange()
+    {
+        var engine = new FakeBuildEngine();
+        var task = new RestoreCiCache
+        {
+            BuildEngine = engine,
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (_, _) => throw new CacheConfigurationException("Unknown automatic mode 'sometimes'. Set AtmosCacheAuto to off, restore, save or both."),
+        };
+
+        Assert.IsFalse(task.Execute());
+        var error = engine.Errors.Single();
+        Assert.AreEqual(DiagnosticCodes.ConfigurationError, error.Code);
+        StringAssert.Contains(error.Message, "Set AtmosCacheAuto");
+    }
+
+    [TestMethod]
+    public void AWarningIsGivenOncePerBuildSession()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        foreach (var prefix in new[] { "a", "b" })
+        {
+            var task = Task<ListCiCache>(Config(TestBackends.Failing), engine, session);
+            task.Prefix = prefix;
+            Assert.IsTrue(task.Execute());
+        }
+
+        Assert.AreEqual(DiagnosticCodes.AdminFailed, engine.Warnings.Single().Code);
+        Assert.IsTrue(engine.MessagesAt(MessageImportance.Low).Any(m => m.Contains("already reported in this build", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void TheSettingsReachTheResolverAndTheWorkingFolderDefaultsToTheProjectFolder()
+    {
+        CacheSettings? seen = null;
+        var engine = new FakeBuildEngine { ProjectFileOfTaskNode = _temp.Combine("proj", "P.csproj") };
+        var task = new CiCachePaths
+        {
+            BuildEngine = engine,
+            Key = "k-{{ .OS }}",
+            RestoreKeys = "a;b",
+            Paths = "x;y",
+            Backend = "local",
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
+        };
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("k-{{ .OS }}", seen!.Key);
+        Assert.AreEqual("a;b", seen.RestoreKeys);
+        Assert.AreEqual("x;y", seen.Paths);
+        Assert.AreEqual("local", seen.Backend);
+        Assert.AreEqual(_temp.Combine("proj"), seen.WorkingDirectory);
+    }
+
+    [TestMethod]
+    public void AutomaticRestoreFollowsTheAutomaticMode()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local, AutoMode.Save), engine, Guid.NewGuid().ToString("N"));
+        task.Automatic = true;
+        task.BuildInstance = "p|net10.0";
+
+        Assert.IsTrue(task.Execute());
+        StringAssert.Contains(task.SkipReason, "automatic restore is off");
+        Assert.AreEqual(0, engine.MessagesAt(MessageImportance.High).Count());
+    }
+
+    [TestMethod]
+    public void TheRestoreRunsOncePerBuildSession()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        foreach (var instance in new[] { "a|", "b|" })
+        {
+            var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            Assert.IsTrue(task.Execute());
+        }
+
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: miss for", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task TheSaveWaitsUntilEveryOpenProjectBuildFinished()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var engine = new FakeBuildEngine();
+        Start("app|");
+        Start("lib|");
+
+        var lib = Finish("lib|", _temp.Combine("lib", "Lib.csproj"));
+        Assert.IsTrue(lib.Deferred, "the entry project is still open");
+        Assert.IsFalse(lib.Saved);
+
+        var app = Finish("app|", _temp.Combine("app", "App.csproj"));
+        Assert.IsFalse(app.Deferred);
+        Assert.IsTrue(app.Saved);
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: saved 'unit-key'", StringComparison.Ordinal)));
+
+        using var ledger = await BuildLedger.OpenAsync(Root, session, CancellationToken.None);
+        Assert.AreEqual(0, ledger.State.Open.Count);
+
+        void Start(string instance)
+        {
+            var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            Assert.IsTrue(task.Execute());
+        }
+
+        SaveCiCache Finish(string instance, string project)
+        {
+            var task = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            task.ProjectPath = project;
+            Assert.IsTrue(task.Execute());
+            return task;
+        }
+    }
+
+    [TestMethod]
+    public void InASolutionBuildTheSaveWaitsForSolutionProjectsThatUseThePackage()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var first = _temp.Combine("First", "First.csproj");
+        var second = _temp.Combine("Second", "Second.csproj");
+        Directory.CreateDirectory(_temp.Combine("Second", "obj"));
+        File.WriteAllText(_temp.Combine("Second", "obj", "Second.csproj.nuget.g.targets"), "<Import Project=\"x/build/Atmos.Cache.Build.targets\" />");
+        var solution = $"<SolutionConfiguration><ProjectConfiguration AbsolutePath=\"{first}\" BuildProjectInSolution=\"True\" /><ProjectConfiguration AbsolutePath=\"{second}\" BuildProjectInSolution=\"True\" /></SolutionConfiguration>";
+        var engine = new FakeBuildEngine();
+
+        var task = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+        task.Automatic = true;
+        task.BuildInstance = "first|";
+        task.ProjectPath = first;
+        task.SolutionConfiguration = solution;
+        Assert.IsTrue(task.Execute());
+
+        Assert.IsTrue(task.Deferred);
+        StringAssert.Contains(task.SkipReason, "Second.csproj");
+    }
+
+    [TestMethod]
+    public async Task CancellingTheBuildStopsAWaitingOperation()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(TestBackends.Blocking), engine);
+        var run = System.Threading.Tasks.Task.Run(task.Execute);
+        await TestBackends.Entered.Task;
+
+        task.Cancel();
+
+        await run;
+        Assert.AreEqual(0, engine.Warnings.Count + engine.Errors.Count);
+        Assert.IsTrue(engine.Messages.Any(m => m.Message!.Contains("restore cancelled", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void CiCachePathsPrintsJsonWithoutABackend()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<CiCachePaths>(Config(BackendNames.None), engine);
+        task.Format = "json";
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("unit-key", task.CacheKey);
+        Assert.AreEqual(Root, task.CachePathItems.Single().ItemSpec);
+        StringAssert.Contains(string.Join("\n", engine.MessagesAt(MessageImportance.High)), "\"key\": \"unit-key\"");
+    }
+
+    [TestMethod]
+    public void CiCachePathsGitHubFormatAppendsToTheOutputFile()
+    {
+        var output = _temp.Combine("github-output");
+        _variables[Output.GitHubOutputFile.Variable] = output;
+        var engine = new FakeBuildEngine();
+
+        Assert.IsTrue(Task<CiCachePaths>(Config(BackendNames.None), engine).Execute());
+        var text = File.ReadAllText(output);
+        StringAssert.StartsWith(text, "key=unit-key\npath<<ATMOS_EOF_path\n");
+        StringAssert.Contains(text, "restore-keys=unit-\n");
+    }
+
+    [TestMethod]
+    public void DeleteWithoutAKeyIsAConfigurationError()
+    {
+        var engine = new FakeBuildEngine();
+        Assert.IsFalse(Task<DeleteCiCache>(Config(BackendNames.Local), engine).Execute());
+        Assert.AreEqual(DiagnosticCodes.ConfigurationError, engine.Errors.Single().Code);
+    }
+
+    [TestMethod]
+    public void ListReportsEntriesAsItems()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<ListCiCache>(Config(BackendNames.Local), engine);
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual(0, task.Entries.Length);
+        StringAssert.StartsWith(engine.MessagesAt(MessageImportance.High).Single(), "Atmos cache: 0 entries");
+    }
+
+    [TestMethod]
+    public void GlobalPropertyNamesComeFromTheEngine()
+    {
+        var engine = new FakeBuildEngine();
+        engine.GlobalProperties["Configuration"] = "Release";
+        engine.GlobalProperties["TargetFramework"] = "net10.0";
+        var task = new AtmosCacheGlobalProperties { BuildEngine = engine };
+
+        Assert.IsTrue(task.Execute());
+        CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, task.Names.Select(n => n.ItemSpec).ToArray());
+    }
+}

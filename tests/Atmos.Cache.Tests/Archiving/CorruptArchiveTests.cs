@@ -1,0 +1,110 @@
+using Atmos.Cache.Archiving;
+using Atmos.Cache.Errors;
+using Atmos.Cache.Tests.Support;
+
+namespace Atmos.Cache.Tests.Archiving;
+
+/// <summary>Truncated and damaged archives are refused, and the root stays exactly as it was.</summary>
+[TestClass]
+public sealed class CorruptArchiveTests
+{
+    public static IEnumerable<object[]> Cuts()
+    {
+        foreach (var compression in new[] { ArchiveCompression.Gzip, ArchiveCompression.Zstd })
+        {
+            // Fractions of the length, and a few bytes before the end (inside the gzip trailer / zstd checksum).
+            yield return [compression, 0.5, 0];
+            yield return [compression, 0.9, 0];
+            yield return [compression, 1.0, 1];
+            yield return [compression, 1.0, 4];
+            yield return [compression, 1.0, 8];
+            yield return [compression, 1.0, 12];
+            yield return [compression, 0.0, -10];
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cuts))]
+    public async Task TruncatedArchive_IsRefusedAndTheRootIsUnchanged(ArchiveCompression compression, double fraction, int bytesBeforeEnd)
+    {
+        using var temp = new TempDirectory();
+        var archive = await WriteSample(temp, compression);
+        var full = File.ReadAllBytes(archive);
+        var length = bytesBeforeEnd < 0 ? -bytesBeforeEnd : (int)(full.Length * fraction) - bytesBeforeEnd;
+        File.WriteAllBytes(archive, full[..length]);
+        var root = temp.Combine("root");
+        temp.WriteFile("root/lib/data.bin", "an older copy");
+        var before = TreeListing.Of(root);
+
+        await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+            () => ArchiveExtractor.ExtractAsync(archive, root, new ExtractOptions(), CancellationToken.None));
+
+        TreeListing.AssertSame(before, TreeListing.Of(root));
+    }
+
+    [TestMethod]
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public async Task FlippedBytes_AreRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
+    {
+        using var temp = new TempDirectory();
+        var archive = await WriteSample(temp, compression);
+        var bytes = File.ReadAllBytes(archive);
+        for (var i = 0; i < 4; i++)
+        {
+            bytes[bytes.Length / 2 + i] ^= 0x5A;
+        }
+
+        File.WriteAllBytes(archive, bytes);
+        var root = temp.Combine("root");
+        var before = TreeListing.Of(root);
+
+        await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+            () => ArchiveExtractor.ExtractAsync(archive, root, new ExtractOptions(), CancellationToken.None));
+
+        TreeListing.AssertSame(before, TreeListing.Of(root));
+        Assert.IsFalse(Directory.Exists(root), "the root the extractor created must be removed again");
+    }
+
+    [TestMethod]
+    public async Task BadHeaderChecksum_IsRefused()
+    {
+        using var temp = new TempDirectory();
+        var tar = new RawTar().File("a.txt", "a").File("b.txt", "b").ToTar();
+        tar[512 + 512 + 3] ^= 0x01; // a byte of the second header's name
+        var archive = temp.Combine("bad.tgz");
+        File.WriteAllBytes(archive, RawTar.Gzip(tar));
+
+        var error = await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+            () => ArchiveExtractor.ExtractAsync(archive, temp.Combine("root"), new ExtractOptions(), CancellationToken.None));
+
+        StringAssert.Contains(error.Message, "checksum");
+    }
+
+    [TestMethod]
+    public async Task MissingEndOfArchiveMarker_IsRefused()
+    {
+        using var temp = new TempDirectory();
+        var tar = new RawTar().File("a.txt", "a").ToTar();
+        var archive = temp.Combine("no-end.tgz");
+        File.WriteAllBytes(archive, RawTar.Gzip(tar[..1024]));
+
+        var error = await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+            () => ArchiveExtractor.ExtractAsync(archive, temp.Combine("root"), new ExtractOptions(), CancellationToken.None));
+
+        StringAssert.Contains(error.Message, "truncated");
+    }
+
+    private static async Task<string> WriteSample(TempDirectory temp, ArchiveCompression compression)
+    {
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        // Incompressible content makes the compressed stream long enough to cut inside file data.
+        var noise = new byte[300_000];
+        new Random(7).NextBytes(noise);
+        File.WriteAllBytes(Path.Combine(source, "lib/noise.bin"), noise);
+        var archive = temp.Combine("sample.archive");
+        await ArchiveWriter.WriteAsync(source, archive, new ArchiveWriteOptions { Compression = compression }, CancellationToken.None);
+        return archive;
+    }
+}

@@ -1,0 +1,119 @@
+using Atmos.Cache.Archiving;
+using Atmos.Cache.Tests.Support;
+
+namespace Atmos.Cache.Tests.Archiving;
+
+/// <summary>Our gzip archives read with GNU tar, and archives made by GNU tar (and the zstd CLI) restore here.</summary>
+[TestClass]
+public sealed class GnuTarCompatibilityTests
+{
+    [TestMethod]
+    public async Task GnuTar_ListsAndExtractsOurGzipArchive()
+    {
+        RequireTool("tar");
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var archive = temp.Combine("ours.tar.gz");
+        await ArchiveWriter.WriteAsync(source, archive, new ArchiveWriteOptions(), CancellationToken.None);
+
+        var listed = Tools.Run("tar", "-tzf", archive).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var target = temp.Combine("by-gnu-tar");
+        Directory.CreateDirectory(target);
+        Tools.Run("tar", "-xzf", archive, "-C", target, "--same-permissions", "--no-same-owner");
+
+        CollectionAssert.AreEquivalent(ArchiveEntries.Names(archive), listed);
+        CollectionAssert.Contains(listed, SampleTree.LongFile);
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(target));
+    }
+
+    [TestMethod]
+    public async Task GnuTarGzipArchive_RestoresHere()
+    {
+        RequireTool("tar");
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var archive = temp.Combine("gnu.tar.gz");
+        // "-C source ." stores "./" and "./name" entries, with GNU long-name and long-link records.
+        Tools.Run("tar", "-czf", archive, "-C", source, ".");
+
+        var target = temp.Combine("restored");
+        await ArchiveExtractor.ExtractAsync(archive, target, new ExtractOptions(), CancellationToken.None);
+
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(target));
+    }
+
+    [TestMethod]
+    public async Task PosixFormatArchive_RestoresHere()
+    {
+        RequireTool("tar");
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var archive = temp.Combine("pax.tar.gz");
+        // PAX headers carry long names and link targets (as Go's archive/tar writes them).
+        Tools.Run("tar", "--format=posix", "-czf", archive, "-C", source, ".");
+
+        var target = temp.Combine("restored");
+        await ArchiveExtractor.ExtractAsync(archive, target, new ExtractOptions(), CancellationToken.None);
+
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(target));
+    }
+
+    [TestMethod]
+    public async Task ZstdArchive_RestoresHere()
+    {
+        RequireTool("tar");
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var tar = temp.Combine("plain.tar");
+        Tools.Run("tar", "-cf", tar, "-C", source, ".");
+        var archive = temp.Combine("gnu.tar.zst");
+        if (Tools.Exists("zstd"))
+        {
+            Tools.Run("zstd", "-q", "-3", tar, "-o", archive);
+        }
+        else
+        {
+            using var output = File.Create(archive);
+            using var zstd = new ZstdSharp.CompressionStream(output, 3);
+            using var input = File.OpenRead(tar);
+            input.CopyTo(zstd);
+        }
+
+        var target = temp.Combine("restored");
+        await ArchiveExtractor.ExtractAsync(archive, target, new ExtractOptions(), CancellationToken.None);
+
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(target));
+    }
+
+    [TestMethod]
+    public async Task OurZstdArchive_ReadsWithTheZstdCli()
+    {
+        RequireTool("tar");
+        RequireTool("zstd");
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var archive = temp.Combine("ours.tar.zst");
+        await ArchiveWriter.WriteAsync(source, archive, new ArchiveWriteOptions { Compression = ArchiveCompression.Zstd }, CancellationToken.None);
+
+        var tar = temp.Combine("ours.tar");
+        Tools.Run("zstd", "-q", "-d", archive, "-o", tar);
+        var target = temp.Combine("by-gnu-tar");
+        Directory.CreateDirectory(target);
+        Tools.Run("tar", "-xf", tar, "-C", target, "--same-permissions", "--no-same-owner");
+
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(target));
+    }
+
+    private static void RequireTool(string tool)
+    {
+        if (!Tools.Exists(tool))
+        {
+            Assert.Inconclusive($"'{tool}' is not installed.");
+        }
+    }
+}

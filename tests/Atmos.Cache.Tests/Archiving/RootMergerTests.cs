@@ -1,0 +1,79 @@
+using Atmos.Cache.Archiving;
+using Atmos.Cache.Tests.Support;
+
+namespace Atmos.Cache.Tests.Archiving;
+
+/// <summary>The merge of a staging tree into the root, and its rollback when a rename fails part way.</summary>
+[TestClass]
+public sealed class RootMergerTests
+{
+    [TestMethod]
+    public void Merge_MovesNewTreesReplacesFilesAndMergesFolders()
+    {
+        using var temp = new TempDirectory();
+        var (staging, root, trash) = Prepare(temp);
+
+        var merger = new RootMerger(staging, root, trash);
+        merger.Merge();
+
+        Assert.AreEqual("new", File.ReadAllText(Path.Combine(root, "changed.txt")));
+        Assert.AreEqual("kept", File.ReadAllText(Path.Combine(root, "kept.txt")));
+        Assert.AreEqual("old", File.ReadAllText(Path.Combine(root, "shared/old.txt")));
+        Assert.AreEqual("added", File.ReadAllText(Path.Combine(root, "shared/added.txt")));
+        Assert.AreEqual("fresh", File.ReadAllText(Path.Combine(root, "fresh/deep/f.txt")));
+        Assert.IsNull(new FileInfo(Path.Combine(root, "was-link")).LinkTarget, "a folder replaces the old link, nothing is written through it");
+        Assert.AreEqual("through?", File.ReadAllText(Path.Combine(root, "was-link/x.txt")));
+        Assert.IsFalse(File.Exists(Path.Combine(root, "shared/x.txt")), "the link's old target is untouched");
+        Assert.IsTrue(merger.UsedTrash);
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    [DataRow(5)]
+    [DataRow(4)]
+    [DataRow(6)]
+    public void FailedRename_RollsTheRootBack(int failingMove)
+    {
+        using var temp = new TempDirectory();
+        var (staging, root, trash) = Prepare(temp);
+        var before = TreeListing.Of(root);
+        var moves = 0;
+        var merger = new RootMerger(staging, root, trash)
+        {
+            BeforeMove = _ =>
+            {
+                if (++moves == failingMove)
+                {
+                    throw new IOException("simulated failure");
+                }
+            },
+        };
+
+        Assert.ThrowsExactly<IOException>(merger.Merge);
+        var lost = merger.Rollback();
+
+        Assert.IsEmpty(lost);
+        TreeListing.AssertSame(before, TreeListing.Of(root));
+    }
+
+    private static (string Staging, string Root, string Trash) Prepare(TempDirectory temp)
+    {
+        var time = new DateTime(2023, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        temp.WriteFile("staging/changed.txt", "new");
+        temp.WriteFile("staging/shared/added.txt", "added");
+        temp.WriteFile("staging/fresh/deep/f.txt", "fresh");
+        temp.WriteFile("staging/was-link/x.txt", "through?");
+        temp.WriteFile("root/changed.txt", "old");
+        temp.WriteFile("root/kept.txt", "kept");
+        temp.WriteFile("root/shared/old.txt", "old");
+        File.CreateSymbolicLink(temp.Combine("root/was-link"), "shared");
+        foreach (var folder in new[] { "root/shared", "root" })
+        {
+            Directory.SetLastWriteTimeUtc(temp.Combine(folder), time);
+        }
+
+        return (temp.Combine("staging"), temp.Combine("root"), temp.Combine("trash"));
+    }
+}
