@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Atmos.Cache.Bench;
+
+/// <summary>One timed process: which corpus and case, which round (for pairing), and what it measured.</summary>
+internal sealed record Measurement(string Corpus, string Kind, string Case, int Round, double WallSeconds, long PeakRssKb, long OutputBytes, long InputBytes);
+
+/// <summary>
+/// The tab-separated results that build/bench.sh appends to, one line per timed process:
+/// corpus, kind, case, round, wall seconds, peak RSS KiB, output bytes, input bytes.
+/// </summary>
+internal static class ResultsFile
+{
+    public static IReadOnlyList<Measurement> Read(string path) => File.ReadLines(path)
+        .Where(line => line.Length > 0 && !line.StartsWith('#'))
+        .Select(line => line.Split('\t'))
+        .Select(f => new Measurement(
+            f[0], f[1], f[2],
+            int.Parse(f[3], CultureInfo.InvariantCulture),
+            double.Parse(f[4], CultureInfo.InvariantCulture),
+            long.Parse(f[5], CultureInfo.InvariantCulture),
+            long.Parse(f[6], CultureInfo.InvariantCulture),
+            long.Parse(f[7], CultureInfo.InvariantCulture)))
+        .ToList();
+}
