@@ -44,13 +44,15 @@ public static class ArchiveWriter
             TreeArchiver archiver;
             using (var file = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferSize))
             {
-                using (var compressor = CompressionStreams.CreateCompressor(file, options.Compression))
+                using (var compressor = CompressionStreams.CreateChunkCompressor(file, options.Compression))
                 {
-                    var tar = new TarOutputStream(new NoFlushStream(compressor), Encoding.UTF8) { IsStreamOwner = false };
+                    var chunks = new ChunkingWriteStream(compressor, cancellationToken);
+                    var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
                     archiver = new TreeArchiver(root, includes, options.Logger, tar, cancellationToken);
                     archiver.WriteRoot();
                     // Writes the end-of-archive blocks and the last record.
                     tar.Dispose();
+                    chunks.Complete();
                 }
 
                 file.Flush();

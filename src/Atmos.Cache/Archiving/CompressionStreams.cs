@@ -9,20 +9,27 @@ internal static class CompressionStreams
 {
     private const int ZstdLevel = 3;
 
-    /// <summary>A compressing stream over <paramref name="output"/> (left open on dispose).</summary>
-    public static Stream CreateCompressor(Stream output, ArchiveCompression compression)
+    private const int ChunkSize = 2 << 20;
+
+    /// <summary>
+    /// The compressor of a new archive written into <paramref name="output"/> (left open). gzip
+    /// deflates 2 MiB chunks on every core into one standard gzip member; zstd uses the library's
+    /// own worker threads on one frame.
+    /// </summary>
+    public static ChunkCompressor CreateChunkCompressor(Stream output, ArchiveCompression compression)
     {
+        var workers = Math.Max(1, Environment.ProcessorCount);
         switch (compression)
         {
             case ArchiveCompression.Gzip:
                 // The BCL's GZipStream is zlib-ng backed; Fastest is ~3x quicker than gzip -1.
-                return new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+                return new ParallelGzipCompressor(output, CompressionLevel.Fastest, ChunkSize, workers);
             case ArchiveCompression.Zstd:
-                var zstd = new CompressionStream(output, ZstdLevel, leaveOpen: true);
-                zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
+                var zstd = new CompressionStream(output, ZstdLevel, bufferSize: 1 << 20, leaveOpen: true);
+                zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
                 // A content checksum lets a restore detect corruption, as the zstd CLI does by default.
                 zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
-                return zstd;
+                return new StreamChunkCompressor(zstd, ChunkSize, 2);
             default:
                 throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown archive compression.");
         }
