@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>The consumer end of a <see cref="ChunkPipe"/> as a read-only stream.</summary>
@@ -16,6 +17,7 @@ internal sealed class ChunkPipeReadStream(ChunkPipe pipe) : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int Read(Span<byte> buffer)
     {
         if (buffer.Length == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>
@@ -19,6 +20,7 @@ internal sealed class ChunkingWriteStream(ChunkCompressor compressor, Cancellati
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (!buffer.IsEmpty)

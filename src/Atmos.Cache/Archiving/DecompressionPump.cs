@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>
@@ -20,6 +21,7 @@ internal sealed class DecompressionPump
 
     public Task Start() => Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Errors;
 
@@ -10,6 +11,7 @@ namespace Atmos.Cache.Archiving;
 internal static class EntryPathValidator
 {
     /// <summary>The normalised root-relative path ("" for the root itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Normalize(string name)
     {
         if (name.Length == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -32,6 +33,7 @@ internal static class NativeFileType
 
     private static bool s_nativeUnavailable;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FileKind Probe(string path)
     {
         if (!OperatingSystem.IsWindows() && !s_nativeUnavailable)
@@ -49,6 +51,7 @@ internal static class NativeFileType
         return ProbeManaged(path);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static FileKind ProbeUnix(string path)
     {
         var pathBytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];

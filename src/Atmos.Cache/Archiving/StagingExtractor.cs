@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Atmos.Cache.Errors;
 
 namespace Atmos.Cache.Archiving;
@@ -37,6 +38,7 @@ internal sealed class StagingExtractor
     /// <summary>Archived folders with their mode and modification time (last entry wins).</summary>
     public Dictionary<string, (int Mode, DateTime ModifiedUtc)> Folders { get; } = new(StringComparer.Ordinal);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ExtractAll()
     {
         while (_reader.Next() is { } entry)
@@ -95,6 +97,7 @@ internal sealed class StagingExtractor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExtractFile(TarEntryHeader entry, string relative)
     {
         if (entry.Size > _options.MaxTotalBytes - ContentBytes)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>
@@ -33,6 +34,7 @@ internal sealed class StagingIndex
     /// Registers an entry and makes sure its parent folders exist. Returns true when the path was
     /// already written by an earlier entry of the same type (the caller replaces it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Register(string relativePath, Kind kind, string entryName)
     {
         EnsureParents(relativePath, entryName);
@@ -55,6 +57,7 @@ internal sealed class StagingIndex
     /// <summary>The target of an archived link at a root-relative path, or null.</summary>
     public string? LinkTargetOf(string relativePath) => _linkTargets.GetValueOrDefault(relativePath);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnsureParents(string relativePath, string entryName)
     {
         var slash = relativePath.LastIndexOf('/');

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using Atmos.Cache.Errors;
@@ -33,6 +34,7 @@ internal sealed class StrictTarReader
     }
 
     /// <summary>The next entry, or null at a proper end of archive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TarEntryHeader? Next()
     {
         SkipRest();
@@ -88,6 +90,7 @@ internal sealed class StrictTarReader
     }
 
     /// <summary>Writes the current entry's content to <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyContentTo(Stream destination)
     {
         while (_contentRemaining > 0)
@@ -120,6 +123,7 @@ internal sealed class StrictTarReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TarEntryHeader BuildEntry(ReadOnlySpan<byte> block, byte flag, long size, long offset, string? longName, string? longLink, Dictionary<string, string>? pax)
     {
         string? paxPath = null;
@@ -212,6 +216,7 @@ internal sealed class StrictTarReader
     }
 
     /// <summary>Skips the unread content and padding of the current entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SkipRest()
     {
         var skip = _contentRemaining + _paddingRemaining;
@@ -231,6 +236,7 @@ internal sealed class StrictTarReader
         _paddingRemaining = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> ReadBlock(string what)
     {
         if (!Fill(BlockSize))
@@ -250,6 +256,7 @@ internal sealed class StrictTarReader
     }
 
     /// <summary>Makes at least <paramref name="count"/> bytes available; false when the stream ends first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Fill(int count)
     {
         if (_end - _start >= count)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Atmos.Cache.Archiving;
@@ -8,6 +9,7 @@ internal static class TarFields
     public const int BlockSize = 512;
 
     /// <summary>A NUL-terminated text field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Text(ReadOnlySpan<byte> field)
     {
         var end = field.IndexOf((byte)0);
@@ -18,6 +20,7 @@ internal static class TarFields
     /// A numeric field: octal text (padded with spaces or NULs) or GNU base-256 (high bit set).
     /// Returns false when the field is malformed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryNumber(ReadOnlySpan<byte> field, out long value)
     {
         value = 0;
@@ -93,6 +96,7 @@ internal static class TarFields
     }
 
     /// <summary>Whether the header's stored checksum matches (unsigned or historic signed sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool ChecksumMatches(ReadOnlySpan<byte> header)
     {
         if (!TryNumber(header.Slice(148, 8), out var stored))
@@ -115,6 +119,7 @@ internal static class TarFields
     public static bool IsZeroBlock(ReadOnlySpan<byte> block) => !block.ContainsAnyExcept((byte)0);
 
     /// <summary>The entry name, with the POSIX ustar prefix field when the header has one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Name(ReadOnlySpan<byte> header)
     {
         var name = Text(header[..100]);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
@@ -41,6 +42,7 @@ internal sealed class TreeArchiver
 
     public void WriteRoot() => WriteFolderContents(_root, string.Empty);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFolderContents(string folder, string relativeFolder)
     {
         FileSystemInfo[] children;
@@ -100,6 +102,7 @@ internal sealed class TreeArchiver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFolder(FileSystemInfo folder, string relative)
     {
         var header = NewHeader(relative + "/", TarHeader.LF_DIR, ModeOf(folder, DefaultFolderMode), folder.LastWriteTimeUtc);
@@ -109,6 +112,7 @@ internal sealed class TreeArchiver
         WriteFolderContents(folder.FullName, relative);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFile(FileSystemInfo info, string relative)
     {
         var file = (FileInfo)info;
@@ -237,9 +241,11 @@ internal sealed class TreeArchiver
         return relative;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ModeOf(FileSystemInfo info, int fallback) =>
         OperatingSystem.IsWindows() ? fallback : (int)info.UnixFileMode & PermissionBits;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TarHeader NewHeader(string name, byte type, int mode, DateTime modifiedUtc) => new()
     {
         Name = name,
