@@ -41,15 +41,14 @@ public static class ArchiveWriter
         try
         {
             long archiveBytes;
-            TreeArchiver archiver;
+            (long Entries, long ContentBytes) written;
             using (var file = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferSize))
             {
                 using (var compressor = CompressionStreams.CreateChunkCompressor(file, options.Compression))
                 {
                     var chunks = new ChunkingWriteStream(compressor, cancellationToken);
                     var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
-                    archiver = new TreeArchiver(root, includes, options.Logger, tar, cancellationToken);
-                    archiver.WriteRoot();
+                    written = ReadAheadArchiver.Write(root, includes, options.Logger, new TarJobWriter(tar), cancellationToken);
                     // Writes the end-of-archive blocks and the last record.
                     tar.Dispose();
                     chunks.Complete();
@@ -59,7 +58,7 @@ public static class ArchiveWriter
                 archiveBytes = file.Length;
             }
 
-            return new ArchiveStats(archiver.Entries, archiver.ContentBytes, archiveBytes);
+            return new ArchiveStats(written.Entries, written.ContentBytes, archiveBytes);
         }
         catch (Exception e)
         {

@@ -7,9 +7,11 @@ using ICSharpCode.SharpZipLib.Tar;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>
-/// Walks a root and writes its entries into a tar stream: folders (with a trailing '/'), regular
-/// files (rwx bits and mtime) and symbolic links that stay inside the root. Special files, links
-/// that leave the root and the excluded top-level folders are left out.
+/// Walks a root and prepares its tar entries: folders (with a trailing '/'), regular files (rwx bits
+/// and mtime) and symbolic links that stay inside the root. Special files, links that leave the
+/// root and the excluded top-level folders are left out. Runs ahead of the tar writer on its own
+/// thread (see <see cref="ReadAheadArchiver"/>): it does the per-file system calls and reads small
+/// files whole, so that for many small files that work overlaps with writing and compressing.
 /// </summary>
 internal sealed class TreeArchiver
 {
@@ -23,16 +25,18 @@ internal sealed class TreeArchiver
     private readonly string _root;
     private readonly IncludePaths _includes;
     private readonly ICacheLogger _logger;
-    private readonly TarOutputStream _tar;
-    private readonly byte[] _copyBuffer = new byte[1 << 20];
+    /// <summary>Files up to this size are read whole by the walker; larger ones are streamed by the writer.</summary>
+    internal const int ReadAheadLimit = 64 * 1024;
+
+    private readonly Action<TarJob> _emit;
     private readonly CancellationToken _cancellationToken;
 
-    public TreeArchiver(string root, IncludePaths includes, ICacheLogger logger, TarOutputStream tar, CancellationToken cancellationToken)
+    public TreeArchiver(string root, IncludePaths includes, ICacheLogger logger, Action<TarJob> emit, CancellationToken cancellationToken)
     {
         _root = root;
         _includes = includes;
         _logger = logger;
-        _tar = tar;
+        _emit = emit;
         _cancellationToken = cancellationToken;
     }
 
@@ -106,8 +110,7 @@ internal sealed class TreeArchiver
     private void WriteFolder(FileSystemInfo folder, string relative)
     {
         var header = NewHeader(relative + "/", TarHeader.LF_DIR, ModeOf(folder, DefaultFolderMode), folder.LastWriteTimeUtc);
-        _tar.PutNextEntry(new TarEntry(header));
-        _tar.CloseEntry();
+        _emit(TarJob.HeaderOnly(header, relative));
         Entries++;
         WriteFolderContents(folder.FullName, relative);
     }
@@ -116,7 +119,7 @@ internal sealed class TreeArchiver
     private void WriteFile(FileSystemInfo info, string relative)
     {
         var file = (FileInfo)info;
-        FileStream stream;
+        FileStream? stream;
         try
         {
             stream = new FileStream(file.FullName, new FileStreamOptions
@@ -134,32 +137,55 @@ internal sealed class TreeArchiver
             return;
         }
 
-        using var _ = stream;
-
         // The size is taken from the open file so that header and content agree.
-        var size = stream.Length;
-        var header = NewHeader(relative, TarHeader.LF_NORMAL, ModeOf(file, DefaultFileMode), file.LastWriteTimeUtc);
-        header.Size = size;
-        _tar.PutNextEntry(new TarEntry(header));
-
-        var remaining = size;
-        while (remaining > 0)
+        long size;
+        TarHeader header;
+        try
         {
-            var read = stream.Read(_copyBuffer, 0, (int)Math.Min(_copyBuffer.Length, remaining));
-            if (read == 0)
+            size = stream.Length;
+            header = NewHeader(relative, TarHeader.LF_NORMAL, ModeOf(file, DefaultFileMode), file.LastWriteTimeUtc);
+            header.Size = size;
+            if (size > ReadAheadLimit)
             {
-                throw new CacheArchiveException(
-                    $"The file '{relative}' shrank while it was being archived; make sure nothing writes to the cache root during a save.");
+                // The writer streams it (and owns the open file from here on).
+                _emit(TarJob.Streamed(header, stream, relative));
+                stream = null;
             }
-
-            _tar.Write(_copyBuffer, 0, read);
-            remaining -= read;
+            else
+            {
+                _emit(ReadWhole(stream, header, (int)size, relative));
+            }
+        }
+        finally
+        {
+            stream?.Dispose();
         }
 
-        _tar.CloseEntry();
         Entries++;
         ContentBytes += size;
     }
+
+    private static TarJob ReadWhole(FileStream stream, TarHeader header, int size, string relative)
+    {
+        var content = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        var filled = 0;
+        while (filled < size)
+        {
+            var read = stream.Read(content, filled, size - filled);
+            if (read == 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(content);
+                throw Shrank(relative);
+            }
+
+            filled += read;
+        }
+
+        return TarJob.WithContent(header, content, size, relative);
+    }
+
+    internal static CacheArchiveException Shrank(string relative) => new(
+        $"The file '{relative}' shrank while it was being archived; make sure nothing writes to the cache root during a save.");
 
     private void WriteSymlink(FileSystemInfo link, string relative)
     {
@@ -176,17 +202,15 @@ internal sealed class TreeArchiver
             // SharpZipLib truncates link names to 100 bytes; a GNU long-link record carries the full target.
             var longLink = NewHeader("././@LongLink", TarHeader.LF_GNU_LONGLINK, DefaultFileMode, UnixEpoch);
             longLink.Size = targetBytes + 1;
-            _tar.PutNextEntry(new TarEntry(longLink));
-            var bytes = new byte[targetBytes + 1];
-            Encoding.UTF8.GetBytes(target, bytes);
-            _tar.Write(bytes, 0, bytes.Length);
-            _tar.CloseEntry();
+            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(targetBytes + 1);
+            var written = Encoding.UTF8.GetBytes(target, bytes);
+            bytes[written] = 0;
+            _emit(TarJob.WithContent(longLink, bytes, targetBytes + 1, relative));
         }
 
         var header = NewHeader(relative, TarHeader.LF_SYMLINK, 0x1FF, link.LastWriteTimeUtc);
         header.LinkName = target;
-        _tar.PutNextEntry(new TarEntry(header));
-        _tar.CloseEntry();
+        _emit(TarJob.HeaderOnly(header, relative));
         Entries++;
     }
 
