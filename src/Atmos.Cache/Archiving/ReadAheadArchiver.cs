@@ -11,20 +11,25 @@ namespace Atmos.Cache.Archiving;
 /// </summary>
 internal static class ReadAheadArchiver
 {
-    private const int QueueCapacity = 64;
+    private const int QueueCapacity = 4;
+    private const int BatchEntries = 256;
+    private const long BatchBytes = 1 << 20;
 
     public static (long Entries, long ContentBytes) Write(
         string root, IncludePaths includes, ICacheLogger logger, TarJobWriter writer, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var queue = new BlockingCollection<TarJob>(QueueCapacity);
-        var archiver = new TreeArchiver(root, includes, logger, job => Enqueue(queue, job, stop.Token), stop.Token);
+        using var queue = new BlockingCollection<List<TarJob>>(QueueCapacity);
+        var batch = new List<TarJob>(BatchEntries);
+        long batchBytes = 0;
+        var archiver = new TreeArchiver(root, includes, logger, Collect, stop.Token);
         var walking = Task.Factory.StartNew(
             () =>
             {
                 try
                 {
                     archiver.WriteRoot();
+                    Hand();
                 }
                 finally
                 {
@@ -37,15 +42,18 @@ internal static class ReadAheadArchiver
 
         try
         {
-            foreach (var job in queue.GetConsumingEnumerable(stop.Token))
+            foreach (var jobs in queue.GetConsumingEnumerable(stop.Token))
             {
-                try
+                foreach (var job in jobs)
                 {
-                    writer.Write(job);
-                }
-                finally
-                {
-                    job.Release();
+                    try
+                    {
+                        writer.Write(job);
+                    }
+                    finally
+                    {
+                        job.Release();
+                    }
                 }
             }
         }
@@ -53,7 +61,7 @@ internal static class ReadAheadArchiver
         {
             stop.Cancel();
             WaitQuietly(walking);
-            foreach (var job in queue)
+            foreach (var job in queue.SelectMany(jobs => jobs).Concat(batch))
             {
                 job.Release();
             }
@@ -61,21 +69,38 @@ internal static class ReadAheadArchiver
             throw;
         }
 
+        // A walker that failed may leave a batch it never handed over.
+        WaitQuietly(walking);
+        foreach (var job in batch)
+        {
+            job.Release();
+        }
+
         // Rethrows the walker's failure (a file that shrank, a cancellation, an I/O error).
         walking.GetAwaiter().GetResult();
         return (archiver.Entries, archiver.ContentBytes);
-    }
 
-    private static void Enqueue(BlockingCollection<TarJob> queue, TarJob job, CancellationToken stop)
-    {
-        try
+        // Walker side: collects jobs and hands over full batches.
+        void Collect(TarJob job)
         {
-            queue.Add(job, stop);
+            batch.Add(job);
+            batchBytes += job.ContentLength;
+            if (batch.Count >= BatchEntries || batchBytes >= BatchBytes || job.File is not null)
+            {
+                Hand();
+            }
         }
-        catch
+
+        void Hand()
         {
-            job.Release();
-            throw;
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            queue.Add(batch, stop.Token);
+            batch = new List<TarJob>(BatchEntries);
+            batchBytes = 0;
         }
     }
 
