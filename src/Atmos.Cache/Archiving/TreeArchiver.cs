@@ -128,7 +128,8 @@ internal sealed class TreeArchiver
                 Access = FileAccess.Read,
                 Share = FileShare.ReadWrite | FileShare.Delete,
                 BufferSize = 0,
-                Options = FileOptions.SequentialScan,
+                // Read-ahead advice is one more system call, wasted on a file read whole in one go.
+                Options = file.Length > ReadAheadLimit ? FileOptions.SequentialScan : FileOptions.None,
             });
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
