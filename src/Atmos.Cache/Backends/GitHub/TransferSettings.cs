@@ -1,8 +1,9 @@
 namespace Atmos.Cache.Backends.GitHub;
 
 /// <summary>
-/// How archives move to and from blob storage. Memory use stays flat: at most
-/// <see cref="UploadParallelism"/> blocks are held at once, and downloads stream each range to disk.
+/// How archives move to and from blob storage. Memory use stays flat and small: blocks are
+/// streamed from the archive file (a 256 KiB buffer per block in flight, whatever the block size),
+/// and downloads stream each range to disk through a 1 MiB buffer per range in flight.
 /// </summary>
 public sealed record TransferSettings
 {

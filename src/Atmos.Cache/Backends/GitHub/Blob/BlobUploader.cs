@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Diagnostics;
@@ -13,8 +11,9 @@ namespace Atmos.Cache.Backends.GitHub.Blob;
 
 /// <summary>
 /// Uploads a file to a signed block-blob URL: one Put Blob when small, otherwise staged blocks
-/// sent in parallel (each read from the file at its offset, so memory stays at
-/// parallelism × block size) and committed with one Put Block List once every block was accepted.
+/// sent in parallel (each streamed from the file at its offset, so memory stays at parallelism ×
+/// a small copy buffer, whatever the block size) and committed with one Put Block List once every
+/// block was accepted.
 /// </summary>
 internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
 {
@@ -67,27 +66,19 @@ internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferS
 
     private async Task PutBlockAsync(Uri signedUrl, SafeFileHandle file, string blockId, long offset, int length, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
+        var md5 = await FileRangeContent.Md5Async(file, offset, length, cancellationToken).ConfigureAwait(false);
+        var what = $"Uploading block at offset {offset}";
+        await retry.ExecuteAsync(what, retry.Settings.TransferTimeout, async token =>
         {
-            await ReadExactlyAsync(file, buffer.AsMemory(0, length), offset, cancellationToken).ConfigureAwait(false);
-            var md5 = Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, length)));
-            var what = $"Uploading block at offset {offset}";
-            await retry.ExecuteAsync(what, retry.Settings.TransferTimeout, async token =>
-            {
-                using var request = BlobRequests.Create(HttpMethod.Put, signedUrl, "comp=block&blockid=" + Uri.EscapeDataString(blockId));
-                request.Content = new ByteArrayContent(buffer, 0, length);
-                request.Content.Headers.ContentLength = length;
-                // The service checks the block against its MD5, so a corrupted block is refused rather than stored.
-                request.Content.Headers.Add("Content-MD5", md5);
-                await SendExpectingAsync(request, HttpStatusCode.Created, what, token).ConfigureAwait(false);
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            using var request = BlobRequests.Create(HttpMethod.Put, signedUrl, "comp=block&blockid=" + Uri.EscapeDataString(blockId));
+            // Streamed from the file: a block in flight costs a small buffer, not its size.
+            request.Content = new FileRangeContent(file, offset, length);
+            request.Content.Headers.ContentLength = length;
+            // The service checks the block against its MD5, so a corrupted block is refused rather than stored.
+            request.Content.Headers.Add("Content-MD5", md5);
+            await SendExpectingAsync(request, HttpStatusCode.Created, what, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private Task PutBlockListAsync(Uri signedUrl, IReadOnlyList<string> blockIds, CancellationToken cancellationToken)
@@ -126,18 +117,4 @@ internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferS
         }
     }
 
-    private static async Task ReadExactlyAsync(SafeFileHandle file, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await RandomAccess.ReadAsync(file, buffer[read..], offset + read, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                throw new CacheArchiveException($"The archive ended at {offset + read} bytes while being uploaded; it changed during the save.");
-            }
-
-            read += n;
-        }
-    }
 }
