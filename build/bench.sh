@@ -4,9 +4,9 @@
 #
 # usage: build/bench.sh [--quick] [--runs N] [--no-github] [--no-scale] [--keep] [--no-wait] [--work DIR]
 #   --quick      corpus A is a ~64 MB subset of the .NET folder, 2 rounds, no scale series
-#   --runs N     timed rounds per corpus (default 3); one untimed warm-up round comes first
+#   --runs N     timed rounds per corpus (default 5); one untimed warm-up round comes first (A, B)
 #   --no-github  skip save/restore through the github/actions backend (emulator + Azurite)
-#   --no-scale   skip the 64 MB / 640 MB / 1.9 GB scale series
+#   --no-scale   skip the scale series (64 MB / 640 MB / 1.9 GB, plus a one-file root for the fixed cost)
 #   --keep       keep this run's archives and extraction folders (default: deleted at the end)
 #   --no-wait    do not wait for a recent mass delete to age (see "hazards" below)
 #   --work DIR   where corpora (kept between runs) and run folders go (default: <temp>/atmos-bench)
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3
+runs=5
 quick=0
 github=1
 scale=1
@@ -80,6 +80,9 @@ if [ ! -d "$corpora/small-files" ]; then
   log "corpus B: 20,000 small files"
   "$bench" make-small-files "$corpora/small-files.partial" 20000 "$corpora/dotnet" >/dev/null
   mv "$corpora/small-files.partial" "$corpora/small-files"
+fi
+if [ ! -d "$corpora/one-file" ]; then
+  mkdir -p "$corpora/one-file" && echo "one small file" > "$corpora/one-file/file.txt"
 fi
 if [ "$scale" = 1 ] && [ ! -d "$corpora/dotnet-x3" ]; then
   log "scale corpus: three copies of corpus A"
@@ -183,10 +186,11 @@ corpus_round() {
   fi
 }
 
-# The scale series: the engine's default path on one corpus at three sizes.
+# The scale series: the engine's default path on one corpus at three sizes, and on a root holding
+# one small file, whose time is the fixed cost of a run (process start, JIT, lock, state).
 scale_round() {
   local round="$1" label src bytes id
-  for spec in "scale 64 MB|$corpora/dotnet-64m|s64" "scale 640 MB|$corpora/dotnet|s640" "scale 1.9 GB|$corpora/dotnet-x3|s1900"; do
+  for spec in "scale fixed cost|$corpora/one-file|s0" "scale 64 MB|$corpora/dotnet-64m|s64" "scale 640 MB|$corpora/dotnet|s640" "scale 1.9 GB|$corpora/dotnet-x3|s1900"; do
     IFS='|' read -r label src id <<< "$spec"
     bytes=$(content_bytes "$src")
     local a="$run/a/$id-r$round" x="$run/x/$id-r$round" key="bench-$id-r$round-$$"

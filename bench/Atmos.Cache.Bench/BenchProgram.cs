@@ -22,6 +22,26 @@ internal static class BenchProgram
     {
         try
         {
+            var code = await DispatchAsync(args);
+            if (Environment.GetEnvironmentVariable("ATMOS_BENCH_MEMORY") == "1")
+            {
+                // Where the peak went: managed heap vs the rest (native, stacks, runtime).
+                var info = GC.GetGCMemoryInfo();
+                Console.Error.WriteLine($"memory: GC heap {info.HeapSizeBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB, threads {System.Diagnostics.Process.GetCurrentProcess().Threads.Count}");
+            }
+
+            return code;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(string[] args)
+    {
+        {
             switch (args)
             {
                 case ["idle"]:
@@ -51,11 +71,6 @@ internal static class BenchProgram
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
         }
     }
 
