@@ -4,7 +4,7 @@
 #
 # usage: build/bench.sh [--quick] [--runs N] [--no-github] [--no-scale] [--keep] [--no-wait] [--work DIR]
 #   --quick      corpus A is a ~64 MB subset of the .NET folder, 2 rounds, no scale series
-#   --runs N     timed rounds per corpus (default 5); one untimed warm-up round comes first (A, B)
+#   --runs N     timed rounds per corpus (default 3); one untimed warm-up round comes first (A, B)
 #   --no-github  skip save/restore through the github/actions backend (emulator + Azurite)
 #   --no-scale   skip the scale series (64 MB / 640 MB / 1.9 GB, plus a one-file root for the fixed cost)
 #   --keep       keep this run's archives and extraction folders (default: deleted at the end)
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=5
+runs=3
 quick=0
 github=1
 scale=1
@@ -102,6 +102,14 @@ if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
   fi
 fi
 
+# Extracted trees stay until the end (see the hazards): about 10 GB per round with the scale series.
+need_gb=$(( (runs + 1) * (scale == 1 ? 10 : 5) ))
+free_gb=$(df -Pk "$work" | awk 'NR == 2 { printf "%d", $4 / 1048576 }')
+if [ "$free_gb" -lt "$need_gb" ]; then
+  log "only ${free_gb} GB free under $work; this run needs about ${need_gb} GB (try --runs 2, --no-scale or --quick)"
+  exit 1
+fi
+
 run="$work/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run/x" "$run/a" "$run/store"
 results="$run/results.tsv"
@@ -167,6 +175,9 @@ corpus_round() {
   mkdir -p "$a" "$x"
   measure "$label" native-archive 'tar | gzip -1' "$round" "$bytes" "$a/native.tgz" -- sh -c "tar -C '$src' -cf - . | gzip -1 > '$a/native.tgz'"
   measure "$label" archive 'archive gzip' "$round" "$bytes" "$a/atmos.tgz" -- "$bench" archive "$src" "$a/atmos.tgz" gzip
+  # Each end-to-end row right after its step alone, so the pair sees the same machine state.
+  local key="bench-$id-r$round-$$"
+  measure "$label" save 'save local gzip' "$round" "$bytes" "" -- "$bench" save "$src" "local:$run/store" "$key" gzip
   measure "$label" native-archive 'tar | pigz -1' "$round" "$bytes" "$a/native-pigz.tgz" -- sh -c "tar -C '$src' -cf - . | pigz -1 > '$a/native-pigz.tgz'"
   measure "$label" archive 'archive zstd' "$round" "$bytes" "$a/atmos.tzst" -- "$bench" archive "$src" "$a/atmos.tzst" zstd
   measure "$label" native-archive 'tar | zstd -T0 -3' "$round" "$bytes" "$a/native.tzst" -- sh -c "tar -C '$src' -cf - . | zstd -q -T0 -3 > '$a/native.tzst'"
@@ -175,15 +186,15 @@ corpus_round() {
   mkdir "$x/native-gz" "$x/native-zstd"
   measure "$label" native-extract 'tar -xzf' "$round" "$bytes" "" -- tar -xzf "$a/native.tgz" -C "$x/native-gz"
   measure "$label" extract 'extract gzip' "$round" "$bytes" "" -- "$bench" extract "$a/atmos.tgz" "$x/atmos-gz"
+  measure "$label" restore 'restore local gzip' "$round" "$bytes" "" -- "$bench" restore "$x/local" "local:$run/store" "$key" gzip
   measure "$label" native-extract 'zstd -dc | tar -x' "$round" "$bytes" "" -- sh -c "zstd -q -dc '$a/native.tzst' | tar -x -C '$x/native-zstd'"
   measure "$label" extract 'extract zstd' "$round" "$bytes" "" -- "$bench" extract "$a/atmos.tzst" "$x/atmos-zstd"
-  local key="bench-$id-r$round-$$"
-  measure "$label" save 'save local gzip' "$round" "$bytes" "" -- "$bench" save "$src" "local:$run/store" "$key" gzip
-  measure "$label" restore 'restore local gzip' "$round" "$bytes" "" -- "$bench" restore "$x/local" "local:$run/store" "$key" gzip
   if [ "$github" = 1 ]; then
     measure "$label" save 'save github gzip' "$round" "$bytes" "" -- env $(cat "$run/github.env") "$bench" save "$src" github "$key-gh" gzip
     measure "$label" restore 'restore github gzip' "$round" "$bytes" "" -- env $(cat "$run/github.env") "$bench" restore "$x/github" github "$key-gh" gzip
   fi
+  # Archives are a few big files: deleting them at once costs nothing later (unlike trees).
+  rm -rf "$a" "$run/store"/*
 }
 
 # The scale series: the engine's default path on one corpus at three sizes, and on a root holding
@@ -199,6 +210,7 @@ scale_round() {
     measure "$label" extract 'extract gzip' "$round" "$bytes" "" -- "$bench" extract "$a/atmos.tgz" "$x/atmos-gz"
     measure "$label" save 'save local gzip' "$round" "$bytes" "" -- "$bench" save "$src" "local:$run/store" "$key" gzip
     measure "$label" restore 'restore local gzip' "$round" "$bytes" "" -- "$bench" restore "$x/local" "local:$run/store" "$key" gzip
+    rm -rf "$a" "$run/store"/*
   done
 }
 
