@@ -5,19 +5,20 @@ using Atmos.Cache.Build.Tests.Support;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Microsoft.Build.Framework;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 
 [TestClass]
 public sealed class CacheTaskTests
 {
-    private TempDirectory _temp = null!;
+    private TempFolder _temp = null!;
     private Dictionary<string, string> _variables = null!;
 
     [TestInitialize]
     public void Setup()
     {
-        _temp = new TempDirectory();
+        _temp = new TempFolder();
         _variables = [];
         TestBackends.EnsureRegistered();
     }

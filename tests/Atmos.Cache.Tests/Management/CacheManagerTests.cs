@@ -6,6 +6,7 @@ using Atmos.Cache.Errors;
 using Atmos.Cache.Management;
 using Atmos.Cache.State;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Management;
 
@@ -21,7 +22,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task FirstRestore_IsAMiss_AndIsRecorded_SoASecondRestoreIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp));
 
         var first = await manager.RestoreAsync(Cancel);
@@ -37,7 +38,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task SaveAfterMiss_Uploads_ThenASecondSaveIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         var manager = ManagerFor(config);
         await manager.RestoreAsync(Cancel);
@@ -57,7 +58,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task ExactHit_RestoresTheIdenticalTree_AndTheFollowingSaveIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         SampleTree.Write(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
@@ -79,7 +80,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task PrefixHit_RestoresTheNewestMatch_AndSaveStoresTheNewKey()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var old = TestConfigs.For(temp, "deps-linux-old");
         SampleTree.Write(old.Root, "old");
         await ManagerFor(old).SaveAsync(Cancel);
@@ -104,7 +105,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Save_KeyAlreadyStoredByAnotherJob_CountsAsSaved()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         SampleTree.Write(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
@@ -122,7 +123,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Restore_OfACorruptEntry_FailsAndLeavesTheRootAsItWas()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         var corrupt = temp.Combine("corrupt.tgz");
         File.WriteAllBytes(corrupt, [0x1f, 0x8b, 0x08, 0x00, .. "definitely not a deflate stream"u8.ToArray()]);
@@ -140,7 +141,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Save_WithoutARoot_IsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
 
         var result = await ManagerFor(TestConfigs.For(temp)).SaveAsync(Cancel);
 
@@ -152,7 +153,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task InvalidKey_IsAConfigurationError_BeforeAnyWork()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp, "has,comma"));
 
         await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => manager.RestoreAsync(Cancel));
@@ -163,7 +164,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Delete_RemovesTheEntry_AndRejectsAnEmptyKey()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         SampleTree.Write(config.Root);
         var manager = ManagerFor(config);
@@ -178,7 +179,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task ZstdSave_IsStoredInItsOwnNamespace_AndRestores()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
         SampleTree.Write(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
