@@ -81,7 +81,13 @@ public sealed class RestoreCiCache : CacheTask
             return null;
         }
 
-        ledger?.Save();
+        if (ledger is not null)
+        {
+            // The key of this build's lifecycle: the save uses it even if the restore changes the files it hashes.
+            ledger.State.Key = config.Key;
+            ledger.Save();
+        }
+
         var manager = CreateManager(config);
         if (manager is null)
         {

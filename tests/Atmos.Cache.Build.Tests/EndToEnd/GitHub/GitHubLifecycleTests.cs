@@ -27,10 +27,11 @@ public sealed class GitHubLifecycleTests
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = GitHubWorkspace.RunnerEnvironment(session);
+        const string lockfile = "tools:\n  terraform: 1.9.0\n";
+        var key = GitHubWorkspace.DefaultKey(lockfile);
         var first = _workspace.NewRoot("first");
-        GitHubWorkspace.WriteLockfile(first, "tools:\n  terraform: 1.9.0\n");
+        GitHubWorkspace.WriteLockfile(first, lockfile);
         TempFolder.WriteRandom(Path.Combine(first, "tools", "terraform", "bin"), 256 * 1024, seed: 1);
-        var key = GitHubWorkspace.DefaultKey("tools:\n  terraform: 1.9.0\n");
 
         var save = await _workspace.BuildAsync("App/App.csproj", first, environment);
         save.AssertSucceeded("first build");
@@ -41,7 +42,9 @@ public sealed class GitHubLifecycleTests
         CollectionAssert.AreEqual(new[] { key }, session.Emulator.Store.Finalized().Select(record => record.Key).ToArray());
         var saved = TreeSnapshot.Of(first);
 
+        // A later job: a fresh root holding only the (checked-out) lockfile.
         var second = _workspace.NewRoot("second");
+        GitHubWorkspace.WriteLockfile(second, lockfile);
         var restore = await _workspace.BuildAsync("App/App.csproj", second, environment);
         restore.AssertSucceeded("second build");
         Assert.AreEqual(1, Summaries.ExactHits(restore), restore.Tail());
