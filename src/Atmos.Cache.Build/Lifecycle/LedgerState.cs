@@ -28,4 +28,8 @@ internal sealed class LedgerState
     /// </summary>
     [JsonPropertyName("key")]
     public string? Key { get; set; }
+
+    /// <summary>This build's restore failed because the cache service was unavailable or refused it; the save does not try again.</summary>
+    [JsonPropertyName("serviceFailed")]
+    public bool ServiceFailed { get; set; }
 }

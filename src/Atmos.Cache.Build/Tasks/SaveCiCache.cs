@@ -79,6 +79,13 @@ public sealed class SaveCiCache : CacheTask
         }
 
         ledger?.Save();
+        if (ledger?.State.ServiceFailed == true)
+        {
+            // One warning per outage: the restore's warning already said the build runs without the cache.
+            Skip("the cache service failed during this build's restore (see the warning above), so the save is not tried");
+            return;
+        }
+
         var manager = CreateManager(config);
         if (manager is null)
         {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Atmos.Cache.Build.Tests.Support;
 using Atmos.Cache.Testing;
 
@@ -98,11 +99,21 @@ internal sealed class GitHubWorkspace : IDisposable
 }
 
 /// <summary>What the GitHub end-to-end tests read from a build's console output.</summary>
-internal static class BuildOutput
+internal static partial class BuildOutput
 {
-    /// <summary>The distinct ATMOSCACHE warning lines (the console logger repeats each in its summary).</summary>
+    /// <summary>
+    /// The distinct ATMOSCACHE warnings. The console logger prints each twice (inline with the
+    /// node number, e.g. <c>2&gt;</c>, and at -v:diag a timestamp, and again in the summary), so
+    /// lines are compared without that prefix.
+    /// </summary>
     public static IReadOnlyList<string> CacheWarnings(CommandResult result) =>
-        [.. result.Lines.Where(line => line.Contains(": warning ATMOSCACHE", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)];
+        [.. result.Lines
+            .Where(line => line.Contains(": warning ATMOSCACHE", StringComparison.Ordinal))
+            .Select(line => NodePrefix().Replace(line, ""))
+            .Distinct(StringComparer.Ordinal)];
+
+    [GeneratedRegex(@"^\s*(\d{2}:\d{2}:\d{2}\.\d+\s+)?(\d+>)?\s*")]
+    private static partial Regex NodePrefix();
 
     /// <summary>Fails with the build's tail unless it has no ATMOSCACHE warning.</summary>
     public static void AssertNoCacheWarning(CommandResult result, string what)
