@@ -152,6 +152,40 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
+    public void ARestoreThatFailsOnTheServiceSkipsTheSaveOfTheSameBuild()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(Task<RestoreCiCache>(Config(TestBackends.Failing), engine, session).Execute());
+        var save = Task<SaveCiCache>(Config(TestBackends.Failing), engine, session);
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.AreEqual(DiagnosticCodes.RestoreFailed, engine.Warnings.Single().Code, "one warning for the outage, not a second for the save");
+        Assert.IsFalse(save.Saved);
+        StringAssert.Contains(save.SkipReason, "failed during this build's restore");
+    }
+
+    [TestMethod]
+    public void TheSaveUsesTheKeyThisBuildsRestoreResolved()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(Task<RestoreCiCache>(Config(BackendNames.Local) with { Key = "key-at-restore" }, engine, session).Execute());
+        // What a prefix hit does: the files the key hashes changed, so resolving again gives another key.
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var save = Task<SaveCiCache>(Config(BackendNames.Local) with { Key = "key-at-save" }, engine, session);
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.AreEqual("key-at-restore", save.CacheKey);
+        Assert.IsTrue(save.Saved);
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: saved 'key-at-restore'", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
     public void TheSettingsReachTheResolverAndTheWorkingFolderDefaultsToTheProjectFolder()
     {
         CacheSettings? seen = null;
