@@ -193,6 +193,21 @@ public sealed class CacheManagerTests
         Assert.AreEqual(string.Join("\n", TreeListing.Of(config.Root, StateFolder)), string.Join("\n", TreeListing.Of(zstdReader.Root, StateFolder)));
     }
 
+    [TestMethod]
+    public async Task LeftoversOfACrashedRestore_AreRemovedByTheNextOperation()
+    {
+        using var temp = new TempDirectory();
+        var config = TestConfigs.For(temp);
+        SampleTree.Write(config.Root);
+        var scratch = Path.Combine(config.Root, StateFolder, "tmp");
+        Directory.CreateDirectory(Path.Combine(scratch, "extract-crashed", "half", "written"));
+        File.WriteAllText(Path.Combine(scratch, "restore-crashed.archive"), "partial download");
+
+        await ManagerFor(config).SaveAsync(Cancel);
+
+        Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
+    }
+
     private static CacheManager ManagerFor(CacheConfig config) =>
         new(new LocalBackend(config.LocalDirectory, new SteppingTimeProvider()), config);
 }
