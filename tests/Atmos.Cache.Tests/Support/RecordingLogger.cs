@@ -11,9 +11,16 @@ public sealed class RecordingLogger : ICacheLogger
 
     public IReadOnlyList<(CacheLogLevel Level, string Message)> Messages => [.. _messages];
 
+    /// <summary>Called for every message, on the logging thread.</summary>
+    public Action<CacheLogLevel, string>? OnLog { get; init; }
+
+    public bool Has(CacheLogLevel level, string fragment) =>
+        _messages.Any(m => m.Level == level && m.Message.Contains(fragment, StringComparison.Ordinal));
+
     public void Log(CacheLogLevel level, string message)
     {
         _messages.Enqueue((level, message));
+        OnLog?.Invoke(level, message);
         lock (_waiters)
         {
             foreach (var waiter in _waiters.Where(w => w.Match(message)).ToList())
