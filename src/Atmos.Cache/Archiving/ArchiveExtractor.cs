@@ -81,12 +81,13 @@ public static class ArchiveExtractor
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
         var pump = new DecompressionPump(decompressor, pipe);
         var pumping = pump.Start();
-        var extractor = new StagingExtractor(
-            new StrictTarReader(new ChunkPipeReadStream(pipe)), workspace.StagingRoot, options, workspace.ModesKeptByCreate, cancellationToken);
+        var reader = new StrictTarReader(new ChunkPipeReadStream(pipe));
+        var extractor = new StagingExtractor(reader, workspace.StagingRoot, options, workspace.ModesKeptByCreate, cancellationToken);
         try
         {
             extractor.ExtractAll();
-            new StrictTarReader(new ChunkPipeReadStream(pipe), 0).DrainToEnd();
+            // Read to the end of the compressed stream so that its own checks (CRC, checksum) run.
+            reader.DrainToEnd();
         }
         catch
         {

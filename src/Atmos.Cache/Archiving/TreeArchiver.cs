@@ -16,6 +16,8 @@ internal sealed class TreeArchiver
     private const int DefaultFileMode = 0x1A4; // 0644, where the platform has no Unix modes
     private const int DefaultFolderMode = 0x1ED; // 0755
     private static readonly DateTime UnixEpoch = DateTime.UnixEpoch;
+    // SharpZipLib keeps header times in a 32-bit int (it writes 0 past 2038-01-19): later times are clamped.
+    private static readonly DateTime LatestTarTime = DateTime.UnixEpoch.AddSeconds(int.MaxValue);
 
     private readonly string _root;
     private readonly IncludePaths _includes;
@@ -41,7 +43,17 @@ internal sealed class TreeArchiver
 
     private void WriteFolderContents(string folder, string relativeFolder)
     {
-        var children = new DirectoryInfo(folder).GetFileSystemInfos();
+        FileSystemInfo[] children;
+        try
+        {
+            children = new DirectoryInfo(folder).GetFileSystemInfos();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            _logger.Log(CacheLogLevel.Detail, $"Not archiving the contents of '{relativeFolder}': it was deleted during the save.");
+            return;
+        }
+
         Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
 
         foreach (var child in children)
@@ -100,14 +112,25 @@ internal sealed class TreeArchiver
     private void WriteFile(FileSystemInfo info, string relative)
     {
         var file = (FileInfo)info;
-        using var stream = new FileStream(file.FullName, new FileStreamOptions
+        FileStream stream;
+        try
         {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        });
+            stream = new FileStream(file.FullName, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': it was deleted during the save.");
+            return;
+        }
+
+        using var _ = stream;
 
         // The size is taken from the open file so that header and content agree.
         var size = stream.Length;
@@ -222,7 +245,7 @@ internal sealed class TreeArchiver
         Name = name,
         TypeFlag = type,
         Mode = mode,
-        ModTime = modifiedUtc < UnixEpoch ? UnixEpoch : modifiedUtc,
+        ModTime = modifiedUtc < UnixEpoch ? UnixEpoch : modifiedUtc > LatestTarTime ? LatestTarTime : modifiedUtc,
         UserId = 0,
         GroupId = 0,
         UserName = string.Empty,

@@ -54,9 +54,10 @@ public sealed class BuildLedgerTests
     {
         using var root = new TempFolder();
         var first = await BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
-        var second = BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
-        var winner = await Task.WhenAny(second, Task.Delay(300));
-        Assert.AreNotSame(second, winner, "the second open must wait for the lock");
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None, () => waiting.TrySetResult());
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsFalse(second.IsCompleted, "the second open must wait for the lock");
         first.TryClaim("restore");
         first.Save();
         first.Dispose();

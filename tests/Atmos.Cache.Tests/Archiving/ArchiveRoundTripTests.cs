@@ -67,6 +67,23 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
+    public async Task Writer_ClampsTimesOutsideTheTarRange()
+    {
+        using var temp = new TempFolder();
+        var early = temp.WriteFile("root/early", "e");
+        var late = temp.WriteFile("root/late", "l");
+        File.SetLastWriteTimeUtc(early, new DateTime(1960, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(late, new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var archive = temp.Combine("x.tgz");
+
+        await ArchiveWriter.WriteAsync(temp.Combine("root"), archive, new ArchiveWriteOptions(), CancellationToken.None);
+
+        var times = ArchiveEntries.Read(archive).ToDictionary(static e => e.Name, static e => e.ModifiedUtc);
+        Assert.AreEqual(DateTime.UnixEpoch, times["early"]);
+        Assert.AreEqual(DateTime.UnixEpoch.AddSeconds(int.MaxValue), times["late"], "the latest time the tar writer can store, not 1970");
+    }
+
+    [TestMethod]
     public async Task Extract_MergesWithExistingContentAndReplacesChangedFiles()
     {
         using var temp = new TempFolder();

@@ -63,6 +63,23 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
+    public async Task UstarPrefixNames_RestoreHere()
+    {
+        RequireTool("tar");
+        using var temp = new TempFolder();
+        var source = temp.Combine("source");
+        // Longer than 100 bytes: ustar splits it into the prefix and name fields (as Go's writer does).
+        SampleTree.Write(source, SampleTree.LongFile, "split", 0x1A4, new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+        var archive = temp.Combine("ustar.tar.gz");
+        Tools.Run("tar", "--format=ustar", "-czf", archive, "-C", source, "very-long-folder-name-00");
+
+        var target = temp.Combine("restored");
+        await ArchiveExtractor.ExtractAsync(archive, target, new ExtractOptions(), CancellationToken.None);
+
+        Assert.AreEqual("split", File.ReadAllText(Path.Combine(target, SampleTree.LongFile)));
+    }
+
+    [TestMethod]
     public async Task ZstdArchive_RestoresHere()
     {
         RequireTool("tar");
