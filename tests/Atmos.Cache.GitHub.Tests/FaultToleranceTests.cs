@@ -2,7 +2,7 @@ using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Emulator.Faults;
 using Atmos.Cache.Errors;
-using Atmos.Cache.GitHub.Tests.Infrastructure;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
 

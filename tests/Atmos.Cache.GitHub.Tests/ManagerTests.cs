@@ -2,7 +2,7 @@ using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
-using Atmos.Cache.GitHub.Tests.Infrastructure;
+using Atmos.Cache.Testing;
 using Atmos.Cache.Management;
 
 namespace Atmos.Cache.GitHub.Tests;

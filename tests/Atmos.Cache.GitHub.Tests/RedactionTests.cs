@@ -1,7 +1,7 @@
 using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Emulator.Faults;
-using Atmos.Cache.GitHub.Tests.Infrastructure;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
 

@@ -1,7 +1,7 @@
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Repository;
 using Atmos.Cache.Configuration;
-using Atmos.Cache.GitHub.Tests.Infrastructure;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
 

@@ -4,7 +4,7 @@ using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
-using Atmos.Cache.GitHub.Tests.Infrastructure;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atmos.Cache.Archiving;
+using Atmos.Cache.State;
 
 namespace Atmos.Cache.Build.Lifecycle;
 
@@ -27,8 +28,11 @@ internal sealed partial class BuildLedger : IDisposable
 
     public LedgerState State { get; }
 
-    /// <summary>Opens (creating if needed) the ledger of a session, waiting for its lock.</summary>
-    public static async Task<BuildLedger> OpenAsync(string root, string sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens (creating if needed) the ledger of a session, waiting for its lock;
+    /// <paramref name="onWaiting"/> is called once if another project build holds it.
+    /// </summary>
+    public static async Task<BuildLedger> OpenAsync(string root, string sessionId, CancellationToken cancellationToken, Action? onWaiting = null)
     {
         if (!SessionIdPattern().IsMatch(sessionId))
         {
@@ -37,7 +41,7 @@ internal sealed partial class BuildLedger : IDisposable
 
         var folder = Path.Combine(root, CachePaths.StateFolder, FolderName);
         var path = Path.Combine(folder, sessionId + ".json");
-        var fileLock = await FileLock.AcquireAsync(Path.Combine(folder, sessionId + ".lock"), cancellationToken).ConfigureAwait(false);
+        var fileLock = await FileLock.AcquireAsync(Path.Combine(folder, sessionId + ".lock"), onWaiting, cancellationToken).ConfigureAwait(false);
         try
         {
             var state = Read(path);

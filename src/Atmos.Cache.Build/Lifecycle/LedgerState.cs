@@ -20,4 +20,16 @@ internal sealed class LedgerState
     /// <summary>Diagnostic codes already reported as warnings in this build.</summary>
     [JsonPropertyName("warned")]
     public List<string> Warned { get; set; } = [];
+
+    /// <summary>
+    /// The exact key this build's restore resolved. The save of the same build uses it, as the
+    /// Atmos CLI resolves its key once per lifecycle: a prefix hit restores an older lockfile into
+    /// the root, and re-resolving at save time would name the old entry and never save the new key.
+    /// </summary>
+    [JsonPropertyName("key")]
+    public string? Key { get; set; }
+
+    /// <summary>This build's restore failed because the cache service was unavailable or refused it; the save does not try again.</summary>
+    [JsonPropertyName("serviceFailed")]
+    public bool ServiceFailed { get; set; }
 }

@@ -1,6 +1,7 @@
 using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Build.Output;
 using Atmos.Cache.Configuration;
+using Atmos.Cache.Errors;
 using Atmos.Cache.Management;
 using Microsoft.Build.Framework;
 
@@ -81,7 +82,13 @@ public sealed class RestoreCiCache : CacheTask
             return null;
         }
 
-        ledger?.Save();
+        if (ledger is not null)
+        {
+            // The key of this build's lifecycle: the save uses it even if the restore changes the files it hashes.
+            ledger.State.Key = config.Key;
+            ledger.Save();
+        }
+
         var manager = CreateManager(config);
         if (manager is null)
         {
@@ -89,7 +96,20 @@ public sealed class RestoreCiCache : CacheTask
             return null;
         }
 
-        var result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        RestoreResult result;
+        try
+        {
+            result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ledger is not null && e is CacheUnavailableException or CacheBackendException)
+        {
+            // The service is unreachable or refuses us: the save of this build would only wait out
+            // the same retries and give a second warning for the same outage.
+            ledger.State.ServiceFailed = true;
+            ledger.Save();
+            throw;
+        }
+
         CacheHit = result.Hit;
         ExactMatch = result.Hit && result.Exact;
         MatchedKey = result.MatchedKey ?? "";

@@ -51,8 +51,14 @@ public sealed class SaveCiCache : CacheTask
 
     private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
     {
-        CacheKey = config.Key;
         using var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false);
+        if (ledger?.State.Key is { Length: > 0 } restoredKey && !string.Equals(restoredKey, config.Key, StringComparison.Ordinal))
+        {
+            LogDetail($"saving under '{restoredKey}', the key this build's restore resolved (the files it hashes now give '{config.Key}').");
+            config = config with { Key = restoredKey };
+        }
+
+        CacheKey = config.Key;
         if (ledger is not null && Automatic && WaitingFor(ledger) is { } waiting)
         {
             Deferred = true;
@@ -73,6 +79,13 @@ public sealed class SaveCiCache : CacheTask
         }
 
         ledger?.Save();
+        if (ledger?.State.ServiceFailed == true)
+        {
+            // One warning per outage: the restore's warning already said the build runs without the cache.
+            Skip("the cache service failed during this build's restore (see the warning above), so the save is not tried");
+            return;
+        }
+
         var manager = CreateManager(config);
         if (manager is null)
         {

@@ -43,6 +43,7 @@ public sealed class CacheManager
         KeyValidator.Validate(Config.Key, Config.RestoreKeys);
         var clock = Stopwatch.StartNew();
         using var rootLock = await RootLock.AcquireAsync(Config.Root, _logger, cancellationToken).ConfigureAwait(false);
+        TempFile.SweepStale(Config.Root);
         var state = new StateMarker(Config.Root);
         if (state.Get(Config.Key) is { RestoredFrom: { } from } previous)
         {
@@ -99,6 +100,7 @@ public sealed class CacheManager
         }
 
         using var rootLock = await RootLock.AcquireAsync(Config.Root, _logger, cancellationToken).ConfigureAwait(false);
+        TempFile.SweepStale(Config.Root);
         var state = new StateMarker(Config.Root);
         var previous = state.Get(Config.Key);
         if (previous is { Saved: true })

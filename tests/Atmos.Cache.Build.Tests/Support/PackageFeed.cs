@@ -1,3 +1,5 @@
+using Atmos.Cache.Testing;
+
 namespace Atmos.Cache.Build.Tests.Support;
 
 /// <summary>
@@ -23,9 +25,12 @@ public static class PackageFeed
     private static async Task<string> PackAsync()
     {
         Directory.CreateDirectory(Folder);
-        var result = await DotNet.RunAsync(RepositoryPaths.Root,
+        // Build into this run's own artifacts folder: packing with a test version into the
+        // projects' bin/obj would swap assemblies under test projects that build at the same time.
+        var result = await DotNet.RunAsync(RepositoryRoot.Path,
         [
-            "pack", RepositoryPaths.PackageProject, "-c", "Release", "-o", Folder, "-p:Version=" + Version, "-nodeReuse:false", "-tl:off",
+            "pack", RepositoryRoot.Combine("src", "Atmos.Cache.Build", "Atmos.Cache.Build.csproj"), "-c", "Release", "-o", Folder,
+            "--artifacts-path", Path.Combine(RunFolder, "artifacts"), "-p:Version=" + Version, "-nodeReuse:false", "-tl:off",
         ]);
         result.AssertSucceeded("dotnet pack");
         return Path.Combine(Folder, $"Atmos.Cache.Build.{Version}.nupkg");

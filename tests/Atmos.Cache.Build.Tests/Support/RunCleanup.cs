@@ -1,12 +1,15 @@
+using Atmos.Cache.Testing.Azurite;
+
 namespace Atmos.Cache.Build.Tests.Support;
 
 [TestClass]
 public static class RunCleanup
 {
-    /// <summary>Removes this run's feed, package folder and workspaces.</summary>
+    /// <summary>Stops the run's Azurite (if a GitHub test started it) and removes this run's feed, package folder and workspaces.</summary>
     [AssemblyCleanup]
     public static void DeleteRunFolder()
     {
+        SharedAzurite.Stop();
         try
         {
             if (Directory.Exists(PackageFeed.RunFolder))

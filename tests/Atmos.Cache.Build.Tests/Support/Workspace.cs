@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Support;
 
@@ -13,9 +14,9 @@ namespace Atmos.Cache.Build.Tests.Support;
 /// </summary>
 public sealed class Workspace : IDisposable
 {
-    private readonly TempDirectory _folder;
+    private readonly TempFolder _folder;
 
-    private Workspace(TempDirectory folder) => _folder = folder;
+    private Workspace(TempFolder folder) => _folder = folder;
 
     public string Path => _folder.Path;
 
@@ -26,7 +27,7 @@ public sealed class Workspace : IDisposable
         var package = await PackageFeed.PackageAsync();
         Assert.IsTrue(File.Exists(package), package);
         Directory.CreateDirectory(PackageFeed.RunFolder);
-        var workspace = new Workspace(new TempDirectory(System.IO.Path.Combine(PackageFeed.RunFolder, "ws")));
+        var workspace = new Workspace(new TempFolder(System.IO.Path.Combine(PackageFeed.RunFolder, "ws")));
         var extraFeed = machinePackageFeed ? $"\n    <add key=\"machine\" value=\"{SecurityElement.Escape(PackageFeed.MachinePackageFolder)}\" />" : "";
         workspace.Write("nuget.config", $"""
             <configuration>

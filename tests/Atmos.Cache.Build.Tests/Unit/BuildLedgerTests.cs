@@ -1,5 +1,6 @@
 using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 
@@ -11,7 +12,7 @@ public sealed class BuildLedgerTests
     [TestMethod]
     public async Task StateSurvivesReopeningTheSession()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using (var ledger = await BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None))
         {
             ledger.Start("a|net10.0");
@@ -29,7 +30,7 @@ public sealed class BuildLedgerTests
     [TestMethod]
     public async Task FinishRemovesOneStartAndRecordsTheProject()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var ledger = await BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
         ledger.Start("p|x");
         ledger.Start("p|x");
@@ -41,7 +42,7 @@ public sealed class BuildLedgerTests
     [TestMethod]
     public async Task AWarningCodeIsFirstOnlyOnce()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         using var ledger = await BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
         Assert.IsTrue(ledger.FirstWarning("ATMOSCACHE001"));
         Assert.IsFalse(ledger.FirstWarning("ATMOSCACHE001"));
@@ -51,11 +52,12 @@ public sealed class BuildLedgerTests
     [TestMethod]
     public async Task ASecondOpenWaitsUntilTheFirstIsDisposed()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var first = await BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
-        var second = BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None);
-        var winner = await Task.WhenAny(second, Task.Delay(300));
-        Assert.AreNotSame(second, winner, "the second open must wait for the lock");
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = BuildLedger.OpenAsync(root.Path, Session, CancellationToken.None, () => waiting.TrySetResult());
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsFalse(second.IsCompleted, "the second open must wait for the lock");
         first.TryClaim("restore");
         first.Save();
         first.Dispose();
@@ -66,7 +68,7 @@ public sealed class BuildLedgerTests
     [TestMethod]
     public async Task SessionIdsThatCouldEscapeTheFolderAreRefused()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         await Assert.ThrowsExactlyAsync<ArgumentException>(() => BuildLedger.OpenAsync(root.Path, "../x", CancellationToken.None));
     }
 }

@@ -5,19 +5,20 @@ using Atmos.Cache.Build.Tests.Support;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Microsoft.Build.Framework;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 
 [TestClass]
 public sealed class CacheTaskTests
 {
-    private TempDirectory _temp = null!;
+    private TempFolder _temp = null!;
     private Dictionary<string, string> _variables = null!;
 
     [TestInitialize]
     public void Setup()
     {
-        _temp = new TempDirectory();
+        _temp = new TempFolder();
         _variables = [];
         TestBackends.EnsureRegistered();
     }
@@ -148,6 +149,40 @@ public sealed class CacheTaskTests
 
         Assert.AreEqual(DiagnosticCodes.AdminFailed, engine.Warnings.Single().Code);
         Assert.IsTrue(engine.MessagesAt(MessageImportance.Low).Any(m => m.Contains("already reported in this build", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void ARestoreThatFailsOnTheServiceSkipsTheSaveOfTheSameBuild()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(Task<RestoreCiCache>(Config(TestBackends.Failing), engine, session).Execute());
+        var save = Task<SaveCiCache>(Config(TestBackends.Failing), engine, session);
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.AreEqual(DiagnosticCodes.RestoreFailed, engine.Warnings.Single().Code, "one warning for the outage, not a second for the save");
+        Assert.IsFalse(save.Saved);
+        StringAssert.Contains(save.SkipReason, "failed during this build's restore");
+    }
+
+    [TestMethod]
+    public void TheSaveUsesTheKeyThisBuildsRestoreResolved()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(Task<RestoreCiCache>(Config(BackendNames.Local) with { Key = "key-at-restore" }, engine, session).Execute());
+        // What a prefix hit does: the files the key hashes changed, so resolving again gives another key.
+        File.WriteAllText(Path.Combine(Root, "content.txt"), "x");
+        var save = Task<SaveCiCache>(Config(BackendNames.Local) with { Key = "key-at-save" }, engine, session);
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.AreEqual("key-at-restore", save.CacheKey);
+        Assert.IsTrue(save.Saved);
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: saved 'key-at-restore'", StringComparison.Ordinal)));
     }
 
     [TestMethod]

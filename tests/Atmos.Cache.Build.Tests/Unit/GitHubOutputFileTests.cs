@@ -1,5 +1,6 @@
 using Atmos.Cache.Build.Output;
 using Atmos.Cache.Build.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 
@@ -21,7 +22,7 @@ public sealed class GitHubOutputFileTests
     [TestMethod]
     public void AppendKeepsWhatOtherStepsWrote()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var file = temp.Combine("output");
         File.WriteAllText(file, "other=1\n");
         GitHubOutputFile.Append(file, [new("cache-hit", "false")]);

@@ -1,5 +1,6 @@
 using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 
@@ -29,7 +30,7 @@ public sealed class SolutionProjectsTests
     [TestMethod]
     public void OnlyProjectsWhoseNuGetImportsNameThePackageUseIt()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var uses = Project(temp, "Uses", "<Import Project=\"/packages/atmos.cache.build/1.0.0/build/Atmos.Cache.Build.targets\" />");
         var other = Project(temp, "Other", "<Import Project=\"/packages/other/1.0.0/build/Other.targets\" />");
         var unrestored = Path.Combine(temp.Path, "New", "New.csproj");
@@ -39,7 +40,7 @@ public sealed class SolutionProjectsTests
     [TestMethod]
     public void TheArtifactsLayoutIsFoundFromTheCurrentProject()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var current = Path.Combine(temp.Path, "src", "Current", "Current.csproj");
         var sibling = Path.Combine(temp.Path, "src", "Sibling", "Sibling.csproj");
         var siblingObj = Path.Combine(temp.Path, "artifacts", "obj", "Sibling");
@@ -49,7 +50,7 @@ public sealed class SolutionProjectsTests
         CollectionAssert.AreEqual(new[] { sibling }, SolutionProjects.UsingPackage([sibling], current, currentExtensions).ToArray());
     }
 
-    private static string Project(TempDirectory temp, string name, string imports)
+    private static string Project(TempFolder temp, string name, string imports)
     {
         var obj = Path.Combine(temp.Path, name, "obj");
         Directory.CreateDirectory(obj);

@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -11,7 +12,7 @@ public sealed class ArchiveRoundTripTests
     [DataRow(ArchiveCompression.Zstd)]
     public async Task RoundTrip_KeepsContentModesTimesLinksAndEmptyFolders(ArchiveCompression compression)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var archive = temp.Combine("cache.archive");
@@ -35,7 +36,7 @@ public sealed class ArchiveRoundTripTests
     [TestMethod]
     public async Task Writer_NamesEntriesRootRelativeWithSlashAfterFolders()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/a/b.txt", "b");
         Directory.CreateDirectory(temp.Combine("root/empty"));
         var archive = temp.Combine("x.tgz");
@@ -54,7 +55,7 @@ public sealed class ArchiveRoundTripTests
             return;
         }
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var file = temp.WriteFile("root/tool", "x");
         File.SetUnixFileMode(file, (UnixFileMode)0xFED); // 07755
         var archive = temp.Combine("x.tgz");
@@ -68,7 +69,7 @@ public sealed class ArchiveRoundTripTests
     [TestMethod]
     public async Task Writer_ClampsTimesOutsideTheTarRange()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var early = temp.WriteFile("root/early", "e");
         var late = temp.WriteFile("root/late", "l");
         File.SetLastWriteTimeUtc(early, new DateTime(1960, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -85,7 +86,7 @@ public sealed class ArchiveRoundTripTests
     [TestMethod]
     public async Task Extract_MergesWithExistingContentAndReplacesChangedFiles()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("source/changed.txt", "new");
         temp.WriteFile("source/dir/added.txt", "added");
         temp.WriteFile("source/was-file/inner.txt", "now a folder");
@@ -114,7 +115,7 @@ public sealed class ArchiveRoundTripTests
     [TestMethod]
     public async Task Extract_LeavesAnExistingStateFolderInPlace()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("source/a.txt", "a");
         var archive = temp.Combine("x.tgz");
         await ArchiveWriter.WriteAsync(temp.Combine("source"), archive, new ArchiveWriteOptions(), CancellationToken.None);

@@ -2,6 +2,7 @@ using Atmos.Cache.Archiving;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -12,12 +13,12 @@ public sealed class ArchiveWriterScopeTests
     [TestMethod]
     public async Task Includes_ArchiveOnlyThoseTreesAndTheirAncestorFolders()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/a/x.txt", "x");
         temp.WriteFile("root/b/y.txt", "y");
         temp.WriteFile("root/c/z.txt", "z");
         temp.WriteFile("root/c/other.txt", "other");
-        var logger = new RecordingLogger();
+        var logger = new CapturingLogger();
         var archive = temp.Combine("x.tgz");
 
         await ArchiveWriter.WriteAsync(temp.Combine("root"), archive,
@@ -33,7 +34,7 @@ public sealed class ArchiveWriterScopeTests
     [DataRow("/etc")]
     public async Task IncludeOutsideTheRoot_IsAConfigurationError(string include)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/a.txt", "a");
 
         var error = await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => ArchiveWriter.WriteAsync(
@@ -48,7 +49,7 @@ public sealed class ArchiveWriterScopeTests
     [DataRow(new[] { ".atmos-cache", "auth", "aws-sso", "azure-device-code", "aws-webflow", "sub" })]
     public async Task StateAndAuthFolders_AreNeverArchived(string[] includes)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/.atmos-cache/state.json", "{}");
         temp.WriteFile("root/auth/provisioned.yaml", "secret");
         temp.WriteFile("root/aws-sso/token.json", "secret");
@@ -65,7 +66,7 @@ public sealed class ArchiveWriterScopeTests
     [TestMethod]
     public async Task LinksLeavingTheRoot_AreLeftOutWithAMessage()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = temp.Combine("root");
         temp.WriteFile("root/data.txt", "data");
         temp.WriteFile("outside.txt", "outside");
@@ -75,7 +76,7 @@ public sealed class ArchiveWriterScopeTests
         File.CreateSymbolicLink(Path.Combine(root, "absolute-out"), temp.Combine("outside.txt"));
         File.CreateSymbolicLink(Path.Combine(root, "here"), ".");
         File.CreateSymbolicLink(Path.Combine(root, "chain-out"), "here/../outside.txt");
-        var logger = new RecordingLogger();
+        var logger = new CapturingLogger();
         var archive = temp.Combine("x.tgz");
 
         await ArchiveWriter.WriteAsync(root, archive, new ArchiveWriteOptions { Logger = logger }, CancellationToken.None);
@@ -98,7 +99,7 @@ public sealed class ArchiveWriterScopeTests
             return;
         }
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/a.txt", "a");
         Tools.Run("mkfifo", temp.Combine("root/pipe"));
         var archive = temp.Combine("x.tgz");
@@ -111,12 +112,12 @@ public sealed class ArchiveWriterScopeTests
     [TestMethod]
     public async Task CancelledWrite_DeletesThePartialArchive()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.WriteFile("root/.atmos-cache/lock", "");
         temp.WriteFile("root/z/later.txt", "z");
         using var cancellation = new CancellationTokenSource();
         // The walk logs the skipped state folder first, then meets the cancellation at the next entry.
-        var logger = new RecordingLogger { OnLog = (_, _) => cancellation.Cancel() };
+        var logger = new CapturingLogger { OnLog = (_, _) => cancellation.Cancel() };
         var archive = temp.Combine("x.tgz");
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => ArchiveWriter.WriteAsync(

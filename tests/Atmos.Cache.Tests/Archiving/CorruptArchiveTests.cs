@@ -1,6 +1,7 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -27,7 +28,7 @@ public sealed class CorruptArchiveTests
     [DynamicData(nameof(Cuts))]
     public async Task TruncatedArchive_IsRefusedAndTheRootIsUnchanged(ArchiveCompression compression, double fraction, int bytesBeforeEnd)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var archive = await WriteSample(temp, compression);
         var full = File.ReadAllBytes(archive);
         var length = bytesBeforeEnd < 0 ? -bytesBeforeEnd : (int)(full.Length * fraction) - bytesBeforeEnd;
@@ -47,7 +48,7 @@ public sealed class CorruptArchiveTests
     [DataRow(ArchiveCompression.Zstd)]
     public async Task FlippedBytes_AreRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var archive = await WriteSample(temp, compression);
         var bytes = File.ReadAllBytes(archive);
         for (var i = 0; i < 4; i++)
@@ -69,7 +70,7 @@ public sealed class CorruptArchiveTests
     [TestMethod]
     public async Task BadHeaderChecksum_IsRefused()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var tar = new RawTar().File("a.txt", "a").File("b.txt", "b").ToTar();
         tar[512 + 512 + 3] ^= 0x01; // a byte of the second header's name
         var archive = temp.Combine("bad.tgz");
@@ -84,7 +85,7 @@ public sealed class CorruptArchiveTests
     [TestMethod]
     public async Task MissingEndOfArchiveMarker_IsRefused()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var tar = new RawTar().File("a.txt", "a").ToTar();
         var archive = temp.Combine("no-end.tgz");
         File.WriteAllBytes(archive, RawTar.Gzip(tar[..1024]));
@@ -95,7 +96,7 @@ public sealed class CorruptArchiveTests
         StringAssert.Contains(error.Message, "truncated");
     }
 
-    private static async Task<string> WriteSample(TempDirectory temp, ArchiveCompression compression)
+    private static async Task<string> WriteSample(TempFolder temp, ArchiveCompression compression)
     {
         var source = temp.Combine("source");
         SampleTree.Create(source);

@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -11,7 +12,7 @@ public sealed class GnuTarCompatibilityTests
     public async Task GnuTar_ListsAndExtractsOurGzipArchive()
     {
         RequireTool("tar");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var archive = temp.Combine("ours.tar.gz");
@@ -31,7 +32,7 @@ public sealed class GnuTarCompatibilityTests
     public async Task GnuTarGzipArchive_RestoresHere()
     {
         RequireTool("tar");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var archive = temp.Combine("gnu.tar.gz");
@@ -48,7 +49,7 @@ public sealed class GnuTarCompatibilityTests
     public async Task PosixFormatArchive_RestoresHere()
     {
         RequireTool("tar");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var archive = temp.Combine("pax.tar.gz");
@@ -65,7 +66,7 @@ public sealed class GnuTarCompatibilityTests
     public async Task UstarPrefixNames_RestoreHere()
     {
         RequireTool("tar");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         // Longer than 100 bytes: ustar splits it into the prefix and name fields (as Go's writer does).
         SampleTree.Write(source, SampleTree.LongFile, "split", 0x1A4, new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc));
@@ -82,7 +83,7 @@ public sealed class GnuTarCompatibilityTests
     public async Task ZstdArchive_RestoresHere()
     {
         RequireTool("tar");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var tar = temp.Combine("plain.tar");
@@ -111,7 +112,7 @@ public sealed class GnuTarCompatibilityTests
     {
         RequireTool("tar");
         RequireTool("zstd");
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var source = temp.Combine("source");
         SampleTree.Create(source);
         var archive = temp.Combine("ours.tar.zst");

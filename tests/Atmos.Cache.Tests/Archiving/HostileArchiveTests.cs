@@ -2,6 +2,7 @@ using System.Text;
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -39,7 +40,7 @@ public sealed class HostileArchiveTests
     [DynamicData(nameof(UnsafeArchives), DynamicDataDisplayName = nameof(Name))]
     public async Task UnsafeArchive_IsRefusedAndTheRootIsUnchanged(string label, RawTar archive, string expectedProblem)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = ExistingRoot(temp);
         var before = TreeListing.Of(root);
         var path = temp.Combine(label + ".tgz");
@@ -56,7 +57,7 @@ public sealed class HostileArchiveTests
     [TestMethod]
     public async Task OversizedEntry_IsRefusedBeforeAnythingOfItIsWritten()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = ExistingRoot(temp);
         var before = TreeListing.Of(root);
         var path = temp.Combine("big.tgz");
@@ -73,7 +74,7 @@ public sealed class HostileArchiveTests
     [TestMethod]
     public async Task DeclaredSizeBeyondTheLimit_IsRefusedEvenIfTheDataIsMissing()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = temp.Combine("fresh/parent/root");
         var path = temp.Combine("lying.tgz");
         File.WriteAllBytes(path, new RawTar().Entry("huge", '0', [], declaredSize: 1L << 40).ToGzip());
@@ -88,7 +89,7 @@ public sealed class HostileArchiveTests
     [TestMethod]
     public async Task TooManyEntries_AreRefused()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = ExistingRoot(temp);
         var before = TreeListing.Of(root);
         var tar = new RawTar();
@@ -111,7 +112,7 @@ public sealed class HostileArchiveTests
     [TestMethod]
     public async Task UnknownFormat_IsRefused()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = ExistingRoot(temp);
         var path = temp.Combine("plain.tar");
         File.WriteAllBytes(path, new RawTar().File("a", "a").ToTar());
@@ -125,7 +126,7 @@ public sealed class HostileArchiveTests
     [TestMethod]
     public async Task InRootLinkChain_IsAccepted()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = temp.Combine("root");
         var path = temp.Combine("links.tgz");
         // "lib" -> "lib64" -> "real/lib64": the chain stays inside, and a later link may point back up.
@@ -143,7 +144,7 @@ public sealed class HostileArchiveTests
     }
 
     /// <summary>A root with a bit of everything, so a stray write would show in its listing.</summary>
-    private static string ExistingRoot(TempDirectory temp)
+    private static string ExistingRoot(TempFolder temp)
     {
         var root = temp.Combine("root");
         temp.WriteFile("root/keep.txt", "keep");

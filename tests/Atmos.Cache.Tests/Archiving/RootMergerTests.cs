@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -10,7 +11,7 @@ public sealed class RootMergerTests
     [TestMethod]
     public void Merge_MovesNewTreesReplacesFilesAndMergesFolders()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var (staging, root, trash) = Prepare(temp);
 
         var merger = new RootMerger(staging, root, trash);
@@ -36,7 +37,7 @@ public sealed class RootMergerTests
     [DataRow(6)]
     public void FailedRename_RollsTheRootBack(int failingMove)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var (staging, root, trash) = Prepare(temp);
         var before = TreeListing.Of(root);
         var moves = 0;
@@ -58,7 +59,7 @@ public sealed class RootMergerTests
         TreeListing.AssertSame(before, TreeListing.Of(root));
     }
 
-    private static (string Staging, string Root, string Trash) Prepare(TempDirectory temp)
+    private static (string Staging, string Root, string Trash) Prepare(TempFolder temp)
     {
         var time = new DateTime(2023, 5, 1, 0, 0, 0, DateTimeKind.Utc);
         temp.WriteFile("staging/changed.txt", "new");

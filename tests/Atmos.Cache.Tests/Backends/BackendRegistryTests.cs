@@ -4,6 +4,7 @@ using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Backends;
 
@@ -19,7 +20,7 @@ public sealed class BackendRegistryTests
     [TestMethod]
     public void Create_PassesTheResolvedConfigAndOptionsToTheFactory()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         BackendOptions? seen = null;
         BackendRegistry.Register("test/recording", options =>
         {
@@ -38,7 +39,7 @@ public sealed class BackendRegistryTests
     [TestMethod]
     public void Create_UnknownType_IsAConfigurationErrorListingTheKnownTypes()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
 
         var error = Assert.ThrowsExactly<CacheConfigurationException>(() =>
             BackendRegistry.Create("s3", new BackendOptions { Config = TestConfigs.For(temp) }));
@@ -57,7 +58,7 @@ public sealed class BackendRegistryTests
     [TestMethod]
     public void Select_Auto_OutsideGitHubActions_IsNoneWithAReason()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Auto };
 
         var backend = BackendSelector.Select(config, new DictionaryEnvironment(new Dictionary<string, string>()), NullCacheLogger.Instance, out var reason);
@@ -69,7 +70,7 @@ public sealed class BackendRegistryTests
     [TestMethod]
     public void Select_Local_UsesTheConfiguredDirectory()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Local };
 
         var backend = BackendSelector.Select(config, new DictionaryEnvironment(new Dictionary<string, string>()), NullCacheLogger.Instance, out _);

@@ -3,6 +3,7 @@ using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Backends;
 
@@ -19,7 +20,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task SaveThenRestore_ExactKey_ReturnsTheSameBytes()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         var archive = WriteRandomFile(temp, "a.bin", 100_000);
 
@@ -34,7 +35,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Save_ExistingKey_ThrowsAlreadyExists_AndKeepsTheFirstContent()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         var first = WriteRandomFile(temp, "1.bin", 1000);
         var second = WriteRandomFile(temp, "2.bin", 2000);
@@ -49,7 +50,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Save_ConcurrentWritersOfOneKey_ExactlyOneWins()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var store = temp.Combine("store");
         var archives = Enumerable.Range(0, 8).Select(i => WriteRandomFile(temp, $"{i}.bin", 300_000)).ToArray();
 
@@ -76,7 +77,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Restore_WhileAWriterIsSaving_SeesNothingOrTheWholeEntry()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var store = temp.Combine("store");
         var archive = WriteRandomFile(temp, "big.bin", 4_000_000);
         var expected = File.ReadAllBytes(archive);
@@ -103,7 +104,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Restore_FallsBackToRestoreKeysInOrder_NewestFirst()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
         var older = WriteRandomFile(temp, "older", 10);
         var newer = WriteRandomFile(temp, "newer", 20);
@@ -125,7 +126,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Restore_ExactKeyWinsOverNewerPrefixMatches()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
         await backend.SaveAsync("deps-1", Gzip, WriteRandomFile(temp, "a", 1), Cancel);
         await backend.SaveAsync("deps-2", Gzip, WriteRandomFile(temp, "b", 2), Cancel);
@@ -138,7 +139,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Restore_NothingMatches_ThrowsNotFound()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         await backend.SaveAsync("abc", Gzip, WriteRandomFile(temp, "a", 5), Cancel);
 
@@ -149,7 +150,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Versions_AreSeparateNamespaces()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         var gz = WriteRandomFile(temp, "gz", 10);
         var zst = WriteRandomFile(temp, "zst", 20);
@@ -165,7 +166,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task List_FiltersByPrefix_NewestFirst_WithSizeAndCreationTime()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
         await backend.SaveAsync("a-1", Gzip, WriteRandomFile(temp, "1", 11), Cancel);
         await backend.SaveAsync("b-1", Gzip, WriteRandomFile(temp, "2", 22), Cancel);
@@ -184,7 +185,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task List_OfAStoreThatDoesNotExist_IsEmpty()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
 
         Assert.HasCount(0, await new LocalBackend(temp.Combine("none")).ListAsync(new CacheListOptions(), Cancel));
     }
@@ -192,7 +193,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Delete_RemovesEveryVersion_AndIsIdempotent()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         await backend.SaveAsync("k", Gzip, WriteRandomFile(temp, "1", 1), Cancel);
         await backend.SaveAsync("k", Zstd, WriteRandomFile(temp, "2", 2), Cancel);
@@ -210,7 +211,7 @@ public sealed class LocalBackendTests
     [TestMethod]
     public async Task Keys_WithPathCharactersAndMaximumLength_AreStored()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
         var key = "a/b\\c:d*?\"<>|" + new string('x', 499);
 
@@ -219,7 +220,7 @@ public sealed class LocalBackendTests
         Assert.AreEqual(key, (await backend.RestoreAsync(key, [], Gzip, temp.Combine("o"), Cancel)).MatchedKey);
     }
 
-    private static string WriteRandomFile(TempDirectory temp, string name, int size)
+    private static string WriteRandomFile(TempFolder temp, string name, int size)
     {
         var path = temp.Combine("archives", name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

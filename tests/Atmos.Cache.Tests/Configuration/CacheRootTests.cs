@@ -1,12 +1,13 @@
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Configuration;
 
 [TestClass]
 public sealed class CacheRootTests
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [TestCleanup]
     public void Cleanup() => _dir.Dispose();

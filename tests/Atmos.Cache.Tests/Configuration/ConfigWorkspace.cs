@@ -1,5 +1,6 @@
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Configuration;
 
@@ -10,7 +11,7 @@ namespace Atmos.Cache.Tests.Configuration;
 /// </summary>
 internal sealed class ConfigWorkspace : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new();
 
     public ConfigWorkspace()
     {

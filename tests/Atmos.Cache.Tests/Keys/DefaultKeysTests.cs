@@ -1,5 +1,6 @@
 using Atmos.Cache.Keys;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Keys;
 
@@ -9,7 +10,7 @@ public sealed class DefaultKeysTests
     [TestMethod]
     public void KeyHashesTheLockfileBytes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         var lockfile = dir.WriteFile("toolchain/toolchain.lock.yaml", "tools:\n  terraform: 1.9.0\n");
         Assert.AreEqual(
             $"atmos-cache-{KeyExpectations.Os}-{KeyExpectations.Arch}-{KeyExpectations.LockHashOf(lockfile)}",
@@ -19,7 +20,7 @@ public sealed class DefaultKeysTests
     [TestMethod]
     public void MissingLockfileGivesNoLock()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         Assert.AreEqual(
             $"atmos-cache-{KeyExpectations.Os}-{KeyExpectations.Arch}-no-lock",
             DefaultKeys.Key(dir.Combine("absent.yaml")));
@@ -32,7 +33,7 @@ public sealed class DefaultKeysTests
     public void RestoreKeyIsThePrefixOfTheKey()
     {
         Assert.AreEqual($"atmos-cache-{KeyExpectations.Os}-{KeyExpectations.Arch}-", DefaultKeys.RestoreKey());
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         Assert.IsTrue(DefaultKeys.Key(dir.Combine("x")).StartsWith(DefaultKeys.RestoreKey(), StringComparison.Ordinal));
     }
 

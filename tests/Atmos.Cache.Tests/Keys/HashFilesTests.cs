@@ -1,5 +1,6 @@
 using Atmos.Cache.Keys;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Keys;
 
@@ -7,7 +8,7 @@ namespace Atmos.Cache.Tests.Keys;
 [TestClass]
 public sealed class HashFilesTests
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [TestCleanup]
     public void Cleanup() => _dir.Dispose();
@@ -131,7 +132,7 @@ public sealed class HashFilesTests
     public void AbsolutePatternIsUsedAsIs()
     {
         var a = _dir.WriteFile("a.txt", "a");
-        using var elsewhere = new TempDirectory();
+        using var elsewhere = new TempFolder();
         Assert.AreEqual(KeyExpectations.HashOf(a), KeyTemplate.Render($"{{{{ hashFiles `{a}` }}}}", elsewhere.Path));
     }
 

@@ -1,6 +1,7 @@
 using Atmos.Cache.Errors;
 using Atmos.Cache.Keys;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Keys;
 
@@ -9,7 +10,7 @@ public sealed class KeyTemplateTests
 {
     private static string Render(string template)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempFolder();
         return KeyTemplate.Render(template, dir.Path);
     }
 

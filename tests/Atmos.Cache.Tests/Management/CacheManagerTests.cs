@@ -6,6 +6,7 @@ using Atmos.Cache.Errors;
 using Atmos.Cache.Management;
 using Atmos.Cache.State;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Management;
 
@@ -21,7 +22,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task FirstRestore_IsAMiss_AndIsRecorded_SoASecondRestoreIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp));
 
         var first = await manager.RestoreAsync(Cancel);
@@ -37,11 +38,11 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task SaveAfterMiss_Uploads_ThenASecondSaveIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         var manager = ManagerFor(config);
         await manager.RestoreAsync(Cancel);
-        SampleTree.Write(config.Root);
+        SampleTree.Create(config.Root);
 
         var saved = await manager.SaveAsync(Cancel);
         var again = await manager.SaveAsync(Cancel);
@@ -57,11 +58,11 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task ExactHit_RestoresTheIdenticalTree_AndTheFollowingSaveIsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
-        SampleTree.Write(config.Root);
+        SampleTree.Create(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
-        var saved = TreeListing.Of(config.Root, StateFolder);
+        var saved = TreeListing.OfContent(config.Root);
         var fresh = config with { Root = temp.Combine("fresh-machine-root") };
         var manager = ManagerFor(fresh);
 
@@ -71,7 +72,7 @@ public sealed class CacheManagerTests
         Assert.IsTrue(restored.Hit);
         Assert.IsTrue(restored.Exact);
         Assert.AreEqual(config.Key, restored.MatchedKey);
-        Assert.AreEqual(string.Join("\n", saved), string.Join("\n", TreeListing.Of(fresh.Root, StateFolder)));
+        TreeListing.AssertSame(saved, TreeListing.OfContent(fresh.Root));
         Assert.IsTrue(save.Skipped);
         Assert.AreEqual(SkipReasons.ExactHit, save.Reason);
     }
@@ -79,9 +80,10 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task PrefixHit_RestoresTheNewestMatch_AndSaveStoresTheNewKey()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var old = TestConfigs.For(temp, "deps-linux-old");
-        SampleTree.Write(old.Root, "old");
+        SampleTree.Create(old.Root);
+        File.WriteAllText(Path.Combine(old.Root, "variant.txt"), "old");
         await ManagerFor(old).SaveAsync(Cancel);
         var current = TestConfigs.For(temp, "deps-linux-new", "deps-linux-") with { Root = temp.Combine("root2") };
         var manager = ManagerFor(current);
@@ -104,12 +106,13 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Save_KeyAlreadyStoredByAnotherJob_CountsAsSaved()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
-        SampleTree.Write(config.Root);
+        SampleTree.Create(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
         var otherJob = config with { Root = temp.Combine("other-root") };
-        SampleTree.Write(otherJob.Root, "different");
+        SampleTree.Create(otherJob.Root);
+        File.WriteAllText(Path.Combine(otherJob.Root, "variant.txt"), "different");
 
         var result = await ManagerFor(otherJob).SaveAsync(Cancel);
 
@@ -122,17 +125,18 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Restore_OfACorruptEntry_FailsAndLeavesTheRootAsItWas()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
         var corrupt = temp.Combine("corrupt.tgz");
         File.WriteAllBytes(corrupt, [0x1f, 0x8b, 0x08, 0x00, .. "definitely not a deflate stream"u8.ToArray()]);
         await new LocalBackend(config.LocalDirectory).SaveAsync(config.Key, CacheVersion.For(config.Compression), corrupt, Cancel);
-        SampleTree.Write(config.Root, "existing");
-        var before = TreeListing.Of(config.Root, StateFolder);
+        SampleTree.Create(config.Root);
+        File.WriteAllText(Path.Combine(config.Root, "variant.txt"), "existing");
+        var before = TreeListing.OfContent(config.Root);
 
         await Assert.ThrowsExactlyAsync<CacheArchiveException>(() => ManagerFor(config).RestoreAsync(Cancel));
 
-        Assert.AreEqual(string.Join("\n", before), string.Join("\n", TreeListing.Of(config.Root, StateFolder)));
+        TreeListing.AssertSame(before, TreeListing.OfContent(config.Root));
         Assert.IsNull(new StateMarker(config.Root).Get(config.Key), "a failed restore records nothing, so it can be tried again");
         Assert.HasCount(0, Directory.GetFileSystemEntries(Path.Combine(config.Root, StateFolder, "tmp")), "no scratch files are left behind");
     }
@@ -140,7 +144,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Save_WithoutARoot_IsSkipped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
 
         var result = await ManagerFor(TestConfigs.For(temp)).SaveAsync(Cancel);
 
@@ -152,7 +156,7 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task InvalidKey_IsAConfigurationError_BeforeAnyWork()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp, "has,comma"));
 
         await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => manager.RestoreAsync(Cancel));
@@ -163,9 +167,9 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task Delete_RemovesTheEntry_AndRejectsAnEmptyKey()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
-        SampleTree.Write(config.Root);
+        SampleTree.Create(config.Root);
         var manager = ManagerFor(config);
         await manager.SaveAsync(Cancel);
 
@@ -178,9 +182,9 @@ public sealed class CacheManagerTests
     [TestMethod]
     public async Task ZstdSave_IsStoredInItsOwnNamespace_AndRestores()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
-        SampleTree.Write(config.Root);
+        SampleTree.Create(config.Root);
         await ManagerFor(config).SaveAsync(Cancel);
         var gzipReader = config with { Root = temp.Combine("gzip-root"), Compression = ArchiveCompression.Gzip };
         var zstdReader = config with { Root = temp.Combine("zstd-root") };
@@ -190,7 +194,22 @@ public sealed class CacheManagerTests
 
         Assert.IsFalse(gzipResult.Hit, "a gzip reader never receives a zstd entry");
         Assert.IsTrue(zstdResult.Exact);
-        Assert.AreEqual(string.Join("\n", TreeListing.Of(config.Root, StateFolder)), string.Join("\n", TreeListing.Of(zstdReader.Root, StateFolder)));
+        TreeListing.AssertSame(TreeListing.OfContent(config.Root), TreeListing.OfContent(zstdReader.Root));
+    }
+
+    [TestMethod]
+    public async Task LeftoversOfACrashedRestore_AreRemovedByTheNextOperation()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        SampleTree.Create(config.Root);
+        var scratch = Path.Combine(config.Root, StateFolder, "tmp");
+        Directory.CreateDirectory(Path.Combine(scratch, "extract-crashed", "half", "written"));
+        File.WriteAllText(Path.Combine(scratch, "restore-crashed.archive"), "partial download");
+
+        await ManagerFor(config).SaveAsync(Cancel);
+
+        Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
     }
 
     private static CacheManager ManagerFor(CacheConfig config) =>

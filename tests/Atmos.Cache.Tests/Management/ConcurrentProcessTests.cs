@@ -3,6 +3,7 @@ using System.Text.Json;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Management;
 
@@ -15,7 +16,7 @@ public sealed class ConcurrentProcessTests
     [TestMethod]
     public async Task TwoProcessesOnOneRoot_RestoreOnce_AndSaveOnce()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = temp.Combine("root");
         var store = temp.Combine("store");
         var go = temp.Combine("go");

@@ -1,6 +1,7 @@
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.State;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.State;
 
@@ -12,8 +13,8 @@ public sealed class RootLockTests
     [TestMethod]
     public async Task AcquireAsync_WaitsUntilTheHolderReleases()
     {
-        using var root = new TempDirectory();
-        var logger = new RecordingLogger();
+        using var root = new TempFolder();
+        var logger = new CapturingLogger();
         var first = await RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
 
         var second = RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
@@ -27,8 +28,8 @@ public sealed class RootLockTests
     [TestMethod]
     public async Task AcquireAsync_HonoursCancellationWhileWaiting()
     {
-        using var root = new TempDirectory();
-        var logger = new RecordingLogger();
+        using var root = new TempFolder();
+        var logger = new CapturingLogger();
         using var held = await RootLock.AcquireAsync(root.Path, logger, TestContext.CancellationToken);
         using var cancel = new CancellationTokenSource();
 
@@ -42,7 +43,7 @@ public sealed class RootLockTests
     [TestMethod]
     public async Task AcquireAsync_CreatesTheStateFolder()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = temp.Combine("not-yet");
 
         using (await RootLock.AcquireAsync(root, NullCacheLogger.Instance, TestContext.CancellationToken))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Atmos.Cache.State;
 using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.State;
 
@@ -10,7 +11,7 @@ public sealed class StateMarkerTests
     [TestMethod]
     public void Get_ReturnsNull_WhenNoMarkerExists()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
 
         Assert.IsNull(new StateMarker(root.Path).Get("k"));
     }
@@ -18,7 +19,7 @@ public sealed class StateMarkerTests
     [TestMethod]
     public void Set_WritesTheAtmosJsonShape()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var marker = new StateMarker(root.Path);
 
         marker.Set("k1", new KeyState { RestoredFrom = RestoredFrom.Prefix, MatchedKey = "k0" });
@@ -36,7 +37,7 @@ public sealed class StateMarkerTests
     [TestMethod]
     public void Get_ReadsAMarkerWrittenByTheAtmosCli()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         root.WriteFile(".atmos-cache/state.json", """
             {
               "entries": {
@@ -55,7 +56,7 @@ public sealed class StateMarkerTests
     [TestMethod]
     public void Get_TreatsACorruptMarkerAsEmpty()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         root.WriteFile(".atmos-cache/state.json", "{ not json");
 
         Assert.IsNull(new StateMarker(root.Path).Get("k"));
@@ -64,7 +65,7 @@ public sealed class StateMarkerTests
     [TestMethod]
     public void Set_LeavesNoTemporaryFilesBehind()
     {
-        using var root = new TempDirectory();
+        using var root = new TempFolder();
         var marker = new StateMarker(root.Path);
 
         marker.Set("k", new KeyState { Saved = true });

@@ -1,34 +1,51 @@
 namespace Atmos.Cache.Tests.Support;
 
-/// <summary>A small cache tree with the features a round trip must keep.</summary>
-public static class SampleTree
+/// <summary>A small toolchain-like tree: executables, private files, nested empty folders, long names and in-root links.</summary>
+internal static class SampleTree
 {
-    /// <summary>Writes files, an executable, an empty folder, an in-root symlink and fixed modification times.</summary>
-    public static void Write(string root, string marker = "v1")
-    {
-        Directory.CreateDirectory(root);
-        var tool = Write(root, "toolchain/bin/terraform", "#!/bin/sh\necho " + marker + "\n");
-        Write(root, "toolchain/toolchain.lock.yaml", "terraform: 1.9.0\n");
-        Write(root, "plugins/registry/provider.bin", new string('p', 50_000) + marker);
-        Directory.CreateDirectory(Path.Combine(root, "empty"));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            File.CreateSymbolicLink(Path.Combine(root, "toolchain", "current"), "bin/terraform");
-        }
+    public static readonly string LongFolder = string.Join('/', Enumerable.Range(0, 6).Select(static i => $"very-long-folder-name-{i:00}"));
+    public static readonly string LongFile = LongFolder + "/a-file-with-a-long-name.txt";
 
-        var stamp = new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).LinkTarget is null))
+    public static void Create(string root)
+    {
+        var time = new DateTime(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        Write(root, "bin/tool", "#!/bin/sh\necho hi\n", 0x1ED, time);
+        Write(root, "lib/data.bin", RandomText(200_000), 0x1A4, time.AddMinutes(1));
+        Write(root, "secret/key", "private", 0x180, time.AddMinutes(2));
+        Write(root, LongFile, "deep", 0x1A4, time.AddMinutes(3));
+        Directory.CreateDirectory(Path.Combine(root, "empty/nested/deeper"));
+        File.CreateSymbolicLink(Path.Combine(root, "lib/current"), "data.bin");
+        File.CreateSymbolicLink(Path.Combine(root, "bin-link"), "bin");
+        File.CreateSymbolicLink(Path.Combine(root, "long-link"), LongFile);
+        Assert.IsGreaterThan(100, LongFile.Length);
+
+        // Folder times last, deepest first, as writing into a folder changes its time.
+        var folders = Directory.GetDirectories(root, "*", SearchOption.AllDirectories)
+            .Where(static d => new DirectoryInfo(d).LinkTarget is null)
+            .OrderByDescending(static d => d.Length)
+            .ToList();
+        for (var i = 0; i < folders.Count; i++)
         {
-            File.SetLastWriteTimeUtc(file, stamp);
+            Directory.SetLastWriteTimeUtc(folders[i], time.AddHours(i + 1));
         }
     }
 
-    private static string Write(string root, string relative, string content)
+    public static void Write(string root, string relative, string content, int mode, DateTime modifiedUtc)
     {
         var path = Path.Combine(root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
-        return path;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)mode);
+        }
+
+        File.SetLastWriteTimeUtc(path, modifiedUtc);
+    }
+
+    public static string RandomText(int length)
+    {
+        var random = new Random(42);
+        return new string(Enumerable.Range(0, length).Select(_ => (char)random.Next('a', 'z' + 1)).ToArray());
     }
 }

@@ -1,52 +1,67 @@
+using System.Security.Cryptography;
+
 namespace Atmos.Cache.Tests.Support;
 
 /// <summary>
-/// A recursive listing of a folder (paths, types, sizes, permission bits, modification times, link
-/// targets and content hashes), for asserting that two trees are identical.
+/// A recursive listing of a folder (not following links): path, kind, size, mode, modification
+/// time, link target and a content hash. Two equal listings mean the trees are the same.
 /// </summary>
-public static class TreeListing
+internal static class TreeListing
 {
-    public static IReadOnlyList<string> Of(string root, params string[] excludeTopLevel)
+    public static List<string> Of(string root, bool withFolderTimes = true)
     {
-        if (!Directory.Exists(root))
-        {
-            return [];
-        }
-
         var lines = new List<string>();
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        if (Directory.Exists(root))
         {
-            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            if (excludeTopLevel.Contains(relative.Split('/')[0]))
-            {
-                continue;
-            }
-
-            lines.Add(Describe(path, relative));
+            Walk(root, string.Empty, lines, withFolderTimes);
         }
 
-        lines.Sort(StringComparer.Ordinal);
         return lines;
     }
 
-    // Tar keeps modification times in whole seconds, so that is the precision a round trip preserves.
-    private static long Seconds(DateTime utc) => new DateTimeOffset(utc).ToUnixTimeSeconds();
+    /// <summary>The listing without the state folder, whose lock and marker a manager operation always touches.</summary>
+    public static List<string> OfContent(string root) =>
+        [.. Of(root).Where(static line => !line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].Split('/')[0].Equals(".atmos-cache", StringComparison.Ordinal))];
 
-    private static string Describe(string path, string relative)
+    public static void AssertSame(List<string> expected, List<string> actual)
     {
-        var info = new FileInfo(path);
-        var mode = OperatingSystem.IsWindows() ? "" : Convert.ToString((int)File.GetUnixFileMode(path), 8);
-        if (info.LinkTarget is { } target)
-        {
-            return $"{relative} -> {target}";
-        }
+        var missing = expected.Except(actual).ToList();
+        var extra = actual.Except(expected).ToList();
+        Assert.IsTrue(missing.Count == 0 && extra.Count == 0,
+            $"Trees differ.\nOnly before/expected:\n  {string.Join("\n  ", missing)}\nOnly after/actual:\n  {string.Join("\n  ", extra)}");
+    }
 
-        if (Directory.Exists(path))
+    private static void Walk(string folder, string relative, List<string> lines, bool withFolderTimes)
+    {
+        var children = new DirectoryInfo(folder).GetFileSystemInfos();
+        Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var child in children)
         {
-            return $"{relative}/ mode={mode} mtime={Seconds(Directory.GetLastWriteTimeUtc(path))}";
+            var path = relative.Length == 0 ? child.Name : relative + "/" + child.Name;
+            if (child.LinkTarget is { } target)
+            {
+                lines.Add($"link {path} -> {target}");
+            }
+            else if (child is DirectoryInfo)
+            {
+                var time = withFolderTimes ? child.LastWriteTimeUtc.Ticks.ToString() : "-";
+                lines.Add($"dir  {path} mode={Mode(child)} mtime={time}");
+                Walk(child.FullName, path, lines, withFolderTimes);
+            }
+            else
+            {
+                var file = (FileInfo)child;
+                lines.Add($"file {path} size={file.Length} mode={Mode(file)} mtime={file.LastWriteTimeUtc.Ticks} sha256={Hash(file.FullName)}");
+            }
         }
+    }
 
-        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
-        return $"{relative} size={info.Length} mode={mode} mtime={Seconds(info.LastWriteTimeUtc)} sha256={hash}";
+    private static string Mode(FileSystemInfo info) =>
+        OperatingSystem.IsWindows() ? "-" : Convert.ToString((int)info.UnixFileMode, 8);
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream))[..16];
     }
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace Atmos.Cache.GitHub.Tests.Infrastructure;
+namespace Atmos.Cache.Testing;
 
 /// <summary>Stands in for Task.Delay in the retry policy: records each backoff and returns at once.</summary>
-internal sealed class DelayRecorder
+public sealed class DelayRecorder
 {
     private readonly ConcurrentQueue<TimeSpan> _delays = new();
 

@@ -2,14 +2,15 @@ using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Emulator;
+using Atmos.Cache.Testing.Azurite;
 
-namespace Atmos.Cache.GitHub.Tests.Infrastructure;
+namespace Atmos.Cache.Testing;
 
 /// <summary>
-/// One emulator (with its own container in the shared Azurite), a temp folder, a capturing logger
+/// One emulator (with its own container in the run's shared Azurite), a temp folder, a capturing logger
 /// and a delay recorder, plus a backend wired to them with retries that never sleep.
 /// </summary>
-internal sealed class EmulatorSession : IAsyncDisposable
+public sealed class EmulatorSession : IAsyncDisposable
 {
     public static readonly string GzipVersion = CacheVersion.For(ArchiveCompression.Gzip);
 
@@ -17,7 +18,7 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public CacheServiceEmulator Emulator { get; }
 
-    public TempFolder Temp { get; } = new();
+    public TempFolder Temp { get; } = new("atmos-gh-tests");
 
     public CapturingLogger Logger { get; } = new();
 
@@ -25,7 +26,7 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public static async Task<EmulatorSession> StartAsync(Func<EmulatorOptions, EmulatorOptions>? configure = null)
     {
-        var options = new EmulatorOptions { AzuriteBlobEndpoint = TestAssembly.AzuriteBlobEndpoint };
+        var options = new EmulatorOptions { AzuriteBlobEndpoint = await SharedAzurite.BlobEndpointAsync().ConfigureAwait(false) };
         return new EmulatorSession(await CacheServiceEmulator.StartAsync(configure?.Invoke(options) ?? options).ConfigureAwait(false));
     }
 

@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Atmos.Cache.GitHub.Tests.Infrastructure;
+namespace Atmos.Cache.Testing.Azurite;
 
 /// <summary>
 /// One Azurite blob server for the test run: installed into .tools/azurite by
 /// build/install-azurite.sh when missing, started on 127.0.0.1 with a free port and a temporary
 /// folder, and killed at the end.
 /// </summary>
-internal sealed class AzuriteServer : IDisposable
+public sealed class AzuriteServer : IDisposable
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
 
@@ -30,7 +30,7 @@ internal sealed class AzuriteServer : IDisposable
 
     public static async Task<AzuriteServer> StartAsync()
     {
-        var root = RepositoryRoot.Find();
+        var root = RepositoryRoot.Path;
         var entry = Path.Combine(root, ".tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(entry))
         {
