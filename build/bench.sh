@@ -96,9 +96,9 @@ content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { prin
 # --- wait out a recent mass delete ---------------------------------------------------------------
 if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
   age=$(( $(date +%s) - $(cat "$work/last-cleanup") ))
-  if [ "$age" -lt 240 ]; then
-    log "the previous run deleted its trees ${age}s ago; waiting $((240 - age))s so file creation is not slowed (--no-wait skips)"
-    sleep $((240 - age))
+  if [ "$age" -lt 400 ]; then
+    log "the previous run deleted its trees ${age}s ago; waiting $((400 - age))s so file creation is not slowed (--no-wait skips)"
+    sleep $((400 - age))
   fi
 fi
 
