@@ -25,10 +25,24 @@ build() { # $1 = run name
   grep -E 'Atmos cache:|Sample:|warning ATMOSCACHE' "$work/$1.log" | sed -E 's/^ +//; s/^[0-9]+>//'
 }
 
+tree() { # the root's content: path, type, mode, mtime (whole seconds, as tar keeps it; not for links), size, link target
+  (cd "$work/root" && find . -mindepth 1 -path ./.atmos-cache -prune -o -printf '%P %y %m %TY-%Tm-%Td %TH:%TM:%.2TS %s %l\n' \
+    | awk '$2 == "l" { $4 = "-"; $5 = "-" } 1' | sort)
+}
+
 build "run 1"
+tree > "$work/run1.tree"
 echo
 echo "== a new CI machine: the cache root is empty again, the store keeps the entry"
 rm -rf "$work/root"
 build "run 2"
+tree > "$work/run2.tree"
+echo
+if diff -u "$work/run1.tree" "$work/run2.tree"; then
+  echo "The restored root is identical to what run 1 saved ($(wc -l < "$work/run1.tree") entries: content size, permission bits, modification times, symlinks)."
+else
+  echo "The restored root differs from what run 1 saved (diff above)."
+  exit 1
+fi
 echo
 echo "Store: $work/store   Logs: $work/run 1.log, $work/run 2.log"
