@@ -16,8 +16,41 @@ public static class ArchiveWriter
     /// </summary>
     public static Task<ArchiveStats> WriteAsync(string root, string archivePath, ArchiveWriteOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(archivePath);
+        return StartWriting(root, options, cancellationToken, (includes, token) =>
+        {
+            try
+            {
+                using var file = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferSize);
+                return Write(root, file, includes, options, token);
+            }
+            catch (Exception e)
+            {
+                TryDelete(archivePath);
+                if (e is CacheException or OperationCanceledException)
+                {
+                    throw;
+                }
+
+                throw Failure(root, e);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Archives <paramref name="root"/> into <paramref name="output"/> (left open, flushed at the end),
+    /// the same bytes the file overload writes; the stats count the bytes written to it.
+    /// </summary>
+    public static Task<ArchiveStats> WriteAsync(string root, Stream output, ArchiveWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return StartWriting(root, options, cancellationToken, (includes, token) => Write(root, output, includes, options, token));
+    }
+
+    private static Task<ArchiveStats> StartWriting(
+        string root, ArchiveWriteOptions options, CancellationToken cancellationToken, Func<IncludePaths, CancellationToken, ArchiveStats> write)
+    {
+        ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
 
         var includes = IncludePaths.Parse(options.Includes);
@@ -30,47 +63,39 @@ public static class ArchiveWriter
 
         // File and compression work is synchronous and long: keep it off the caller's thread.
         return Task.Factory.StartNew(
-            () => Write(root, archivePath, includes, options, cancellationToken),
+            () => write(includes, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    private static ArchiveStats Write(string root, string archivePath, IncludePaths includes, ArchiveWriteOptions options, CancellationToken cancellationToken)
+    private static ArchiveStats Write(string root, Stream output, IncludePaths includes, ArchiveWriteOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            long archiveBytes;
+            var start = output.Position;
             (long Entries, long ContentBytes) written;
-            using (var file = new FileStream(archivePath, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferSize))
+            using (var compressor = CompressionStreams.CreateChunkCompressor(output, options.Compression))
             {
-                using (var compressor = CompressionStreams.CreateChunkCompressor(file, options.Compression))
-                {
-                    var chunks = new ChunkingWriteStream(compressor, cancellationToken);
-                    var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
-                    written = ReadAheadArchiver.Write(root, includes, options.Logger, new TarJobWriter(tar), cancellationToken);
-                    // Writes the end-of-archive blocks and the last record.
-                    tar.Dispose();
-                    chunks.Complete();
-                }
-
-                file.Flush();
-                archiveBytes = file.Length;
+                var chunks = new ChunkingWriteStream(compressor, cancellationToken);
+                var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
+                written = ReadAheadArchiver.Write(root, includes, options.Logger, new TarJobWriter(tar), cancellationToken);
+                // Writes the end-of-archive blocks and the last record.
+                tar.Dispose();
+                chunks.Complete();
             }
 
-            return new ArchiveStats(written.Entries, written.ContentBytes, archiveBytes);
+            output.Flush();
+            return new ArchiveStats(written.Entries, written.ContentBytes, output.Position - start);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not (CacheException or OperationCanceledException))
         {
-            TryDelete(archivePath);
-            if (e is CacheException or OperationCanceledException)
-            {
-                throw;
-            }
-
-            throw new CacheArchiveException($"Writing the cache archive of '{root}' failed: {e.Message}", e);
+            throw Failure(root, e);
         }
     }
+
+    private static CacheArchiveException Failure(string root, Exception e) =>
+        new($"Writing the cache archive of '{root}' failed: {e.Message}", e);
 
     private static void ReportIncludeProblems(string root, IncludePaths includes, ICacheLogger logger)
     {

@@ -115,11 +115,13 @@ public sealed class CacheManager
 
         using var archive = TempFile.In(Config.Root, "save");
         var options = new ArchiveWriteOptions { Compression = Config.Compression, Includes = Config.Includes, Logger = _logger };
-        var stats = await ArchiveWriter.WriteAsync(Config.Root, archive.Path, options, cancellationToken).ConfigureAwait(false);
         var saved = new KeyState { RestoredFrom = previous?.RestoredFrom, MatchedKey = previous?.MatchedKey, Saved = true };
+        ArchiveStats stats;
         try
         {
-            await _backend.SaveAsync(Config.Key, Version, archive.Path, cancellationToken).ConfigureAwait(false);
+            stats = _backend is IStreamingSaveBackend streaming
+                ? await new StreamingSave(streaming, _logger).RunAsync(Config.Root, Config.Key, Version, archive.Path, options, cancellationToken).ConfigureAwait(false)
+                : await WriteThenSaveAsync(archive.Path, options, cancellationToken).ConfigureAwait(false);
         }
         catch (CacheAlreadyExistsException)
         {
@@ -131,6 +133,13 @@ public sealed class CacheManager
         return new SaveResult { Key = Config.Key, Saved = true, ArchiveBytes = stats.ArchiveBytes, Entries = stats.Entries, Elapsed = clock.Elapsed };
 
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
+    }
+
+    private async Task<ArchiveStats> WriteThenSaveAsync(string archivePath, ArchiveWriteOptions options, CancellationToken cancellationToken)
+    {
+        var stats = await ArchiveWriter.WriteAsync(Config.Root, archivePath, options, cancellationToken).ConfigureAwait(false);
+        await _backend.SaveAsync(Config.Key, Version, archivePath, cancellationToken).ConfigureAwait(false);
+        return stats;
     }
 
     /// <summary>Entries whose key starts with <paramref name="prefix"/>, newest first.</summary>
