@@ -13,7 +13,7 @@ namespace Atmos.Cache.Backends.GitHub;
 /// Blob signed URLs, needing the runner's <c>ACTIONS_RUNTIME_TOKEN</c> and <c>ACTIONS_RESULTS_URL</c>),
 /// list and delete through the public REST API (needing a GitHub token and the repository).
 /// </summary>
-public sealed class GitHubActionsBackend : ICacheBackend
+public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend
 {
     public const string TypeName = BackendNames.GitHubActions;
 
@@ -45,10 +45,32 @@ public sealed class GitHubActionsBackend : ICacheBackend
         return new GitHubActionsBackend(settings, options.Logger);
     }
 
-    public async Task SaveAsync(string key, string version, string archivePath, CancellationToken cancellationToken)
+    public Task SaveAsync(string key, string version, string archivePath, CancellationToken cancellationToken)
+    {
+        var size = new FileInfo(archivePath).Length;
+        return SaveReservedAsync(key, version, $"uploading {Sizes.Format(size)}", async (uploader, url, token) =>
+        {
+            await uploader.UploadAsync(url, archivePath, token).ConfigureAwait(false);
+            return size;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reserves the entry first (so an existing key stops the save before the archive is finished),
+    /// uploads blocks as the archive grows, and finalizes only after writing completed and every
+    /// byte was accepted.
+    /// </summary>
+    public Task SaveAsync(string key, string version, GrowingArchive archive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return SaveReservedAsync(key, version, "uploading the archive while it is written", (uploader, url, token) =>
+            uploader.UploadAsync(url, archive, token), cancellationToken);
+    }
+
+    private async Task SaveReservedAsync(
+        string key, string version, string what, Func<BlobUploader, Uri, CancellationToken, Task<long>> upload, CancellationToken cancellationToken)
     {
         var service = CacheService();
-        var size = new FileInfo(archivePath).Length;
         var created = await service.CreateCacheEntryAsync(key, version, cancellationToken).ConfigureAwait(false);
         if (!created.Ok || string.IsNullOrEmpty(created.SignedUploadUrl))
         {
@@ -56,8 +78,8 @@ public sealed class GitHubActionsBackend : ICacheBackend
         }
 
         var uploadUrl = ParseSignedUrl(created.SignedUploadUrl, "upload");
-        _logger.Log(CacheLogLevel.Detail, $"Reserved cache entry '{key}'; uploading {Sizes.Format(size)} to {SecretRedactor.RedactUrl(uploadUrl)}.");
-        await new BlobUploader(_http, _retry, _settings.Transfer, _redactor, _logger).UploadAsync(uploadUrl, archivePath, cancellationToken).ConfigureAwait(false);
+        _logger.Log(CacheLogLevel.Detail, $"Reserved cache entry '{key}'; {what} to {SecretRedactor.RedactUrl(uploadUrl)}.");
+        var size = await upload(new BlobUploader(_http, _retry, _settings.Transfer, _redactor, _logger), uploadUrl, cancellationToken).ConfigureAwait(false);
 
         // Reached only when every byte was accepted by blob storage.
         var finalized = await service.FinalizeCacheEntryUploadAsync(key, version, size, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,61 @@ internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferS
         logger.Log(CacheLogLevel.Detail, $"Uploaded {Sizes.Format(size)} in {blockCount} blocks.");
     }
 
+    /// <summary>
+    /// Uploads an archive while it is being written: each block goes up as soon as its byte range is
+    /// in the file, and the blocks are committed only once writing completed and every block was
+    /// accepted. A small finished archive goes up in one Put Blob instead. Returns the final length.
+    /// </summary>
+    public async Task<long> UploadAsync(Uri signedUrl, GrowingArchive archive, CancellationToken cancellationToken)
+    {
+        // Until the single-shot limit is reached the archive may still turn out small.
+        await archive.WaitForAvailableAsync(transfer.SingleShotLimit, cancellationToken).ConfigureAwait(false);
+        if (archive.Completion.IsCompletedSuccessfully && archive.Completion.Result < transfer.SingleShotLimit)
+        {
+            var small = archive.Completion.Result;
+            await PutBlobAsync(signedUrl, archive.Path, small, cancellationToken).ConfigureAwait(false);
+            logger.Log(CacheLogLevel.Detail, $"Uploaded {Sizes.Format(small)} in one request.");
+            return small;
+        }
+
+        var blockIds = new List<string>();
+        using (var file = File.OpenHandle(archive.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous))
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.UploadParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(AvailableBlocksAsync(archive, blockIds, cancellationToken), options, (block, token) =>
+                new ValueTask(PutBlockAsync(signedUrl, file, block.Id, block.Offset, block.Length, token))).ConfigureAwait(false);
+        }
+
+        // Reached only when writing completed (the last block needs the final length) and every block was accepted.
+        var size = await archive.Completion.ConfigureAwait(false);
+        await PutBlockListAsync(signedUrl, blockIds, cancellationToken).ConfigureAwait(false);
+        logger.Log(CacheLogLevel.Detail, $"Uploaded {Sizes.Format(size)} in {blockIds.Count} blocks while it was being written.");
+        return size;
+    }
+
+    /// <summary>The blocks of the archive in order, each yielded once its whole range is in the file.</summary>
+    private async IAsyncEnumerable<StagedBlock> AvailableBlocksAsync(
+        GrowingArchive archive, List<string> blockIds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var index = 0; ; index++)
+        {
+            var offset = (long)index * transfer.BlockSize;
+            // Returns less than a whole block only when writing is complete: then this is the last one.
+            var available = await archive.WaitForAvailableAsync(offset + transfer.BlockSize, cancellationToken).ConfigureAwait(false);
+            var length = (int)Math.Min(transfer.BlockSize, available - offset);
+            if (length <= 0)
+            {
+                yield break;
+            }
+
+            var id = BlockId(index);
+            blockIds.Add(id);
+            yield return new StagedBlock(id, offset, length);
+        }
+    }
+
+    private sealed record StagedBlock(string Id, long Offset, int Length);
+
     /// <summary>Block ids are base64 of equal-length strings, as Azure requires within one blob.</summary>
     internal static string BlockId(int index) =>
         Convert.ToBase64String(Encoding.ASCII.GetBytes($"block-{index.ToString("D8", CultureInfo.InvariantCulture)}"));
@@ -54,7 +109,7 @@ internal sealed class BlobUploader(HttpClient http, RetryPolicy retry, TransferS
     private Task PutBlobAsync(Uri signedUrl, string path, long size, CancellationToken cancellationToken) =>
         retry.ExecuteAsync("Uploading the cache archive", retry.Settings.TransferTimeout, async token =>
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
             using var request = BlobRequests.Create(HttpMethod.Put, signedUrl);
             request.Headers.Add("x-ms-blob-type", "BlockBlob");
             request.Content = new StreamContent(stream, 1 << 16);
