@@ -16,13 +16,10 @@ public sealed class AzuriteServer : IDisposable
 
     private readonly Process _process;
     private readonly string _location;
-    private readonly StringBuilder _output;
-
-    private AzuriteServer(Process process, string location, int port, StringBuilder output)
+    private AzuriteServer(Process process, string location, int port)
     {
         _process = process;
         _location = location;
-        _output = output;
         BlobEndpoint = new Uri($"http://127.0.0.1:{port}/devstoreaccount1");
     }
 
@@ -52,15 +49,30 @@ public sealed class AzuriteServer : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        // Azurite says "successfully listens on <url>" once it accepts requests: await that line.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(output, e.Data);
+            if (e.Data?.Contains("successfully listens", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Azurite exited before listening: {Snapshot(output)}"));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("Could not start node for Azurite.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, location, port, output);
+        var server = new AzuriteServer(process, location, port);
         try
         {
-            await server.WaitUntilListeningAsync(port).ConfigureAwait(false);
+            await listening.Task.WaitAsync(StartupTimeout).ConfigureAwait(false);
         }
         catch
         {
@@ -97,36 +109,11 @@ public sealed class AzuriteServer : IDisposable
         }
     }
 
-    private async Task WaitUntilListeningAsync(int port)
+    private static string Snapshot(StringBuilder output)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartupTimeout)
+        lock (output)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening: {Output()}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100).ConfigureAwait(false);
-            }
-        }
-
-        throw new TimeoutException($"Azurite did not listen on port {port} within {StartupTimeout.TotalSeconds} s: {Output()}");
-    }
-
-    private string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
+            return output.ToString();
         }
     }
 
