@@ -31,7 +31,8 @@ internal sealed class StreamingSave(IStreamingSaveBackend backend, ICacheLogger 
             await stop.CancelAsync().ConfigureAwait(false);
             await SettleAsync(writing).ConfigureAwait(false);
             growing.Fail(new OperationCanceledException("The upload stopped before the archive was complete."));
-            if (writing.IsCanceled)
+            // A cancellation may surface as cancelled or as faulted (thrown on a read-ahead thread).
+            if (!writing.IsCompletedSuccessfully)
             {
                 logger.Log(CacheLogLevel.Detail, "Stopped writing the cache archive early: the upload ended first.");
             }
