@@ -10,7 +10,6 @@ namespace Atmos.Cache.Archiving;
 /// </summary>
 internal sealed class ExtractionWorkspace
 {
-    private const string TmpFolder = "tmp";
     private readonly List<string> _created;
 
     private ExtractionWorkspace(string stagingRoot, string trashRoot, List<string> created, int modesKeptByCreate)
@@ -31,7 +30,7 @@ internal sealed class ExtractionWorkspace
     public static ExtractionWorkspace Create(string root)
     {
         var stateFolder = Path.Combine(root, CachePaths.StateFolder);
-        var tmp = Path.Combine(stateFolder, TmpFolder);
+        var tmp = CachePaths.ScratchPath(root);
         var created = new List<string>();
         try
         {

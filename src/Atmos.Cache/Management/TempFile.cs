@@ -52,7 +52,7 @@ internal sealed class TempFile : IDisposable
         return new TempFile(System.IO.Path.Combine(folder, $"{purpose}-{Guid.NewGuid():N}.archive"));
     }
 
-    private static string Folder(string root) => System.IO.Path.Combine(root, CachePaths.StateFolder, "tmp");
+    private static string Folder(string root) => CachePaths.ScratchPath(root);
 
     public void Dispose()
     {
