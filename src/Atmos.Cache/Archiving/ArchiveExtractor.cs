@@ -26,24 +26,47 @@ public static class ArchiveExtractor
 
         // Decompression and file writes are synchronous and long: keep them off the caller's thread.
         return Task.Factory.StartNew(
-            () => Extract(archivePath, Path.GetFullPath(root), options, cancellationToken),
+            () =>
+            {
+                using var archive = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
+                return Extract(archive, Path.GetFullPath(root), options, stopReading: null, cancellationToken);
+            },
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    private static ArchiveStats Extract(string archivePath, string root, ExtractOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extracts an archive that may still be arriving. <paramref name="archive"/> (left open) must be
+    /// seekable, report the archive's final length, make a read wait until its bytes are there, and
+    /// report its end only once all of the archive arrived: nothing is merged into the root before.
+    /// <paramref name="stopReading"/> runs when the extraction fails, before it waits for its
+    /// decompression thread, and must end a read that is still waiting for bytes.
+    /// </summary>
+    internal static Task<ArchiveStats> ExtractAsync(Stream archive, string root, ExtractOptions options, Action stopReading, CancellationToken cancellationToken)
     {
-        using var archive = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stopReading);
+
+        return Task.Factory.StartNew(
+            () => Extract(archive, Path.GetFullPath(root), options, stopReading, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, Action? stopReading, CancellationToken cancellationToken)
+    {
         var compression = ArchiveFormat.Detect(archive);
-        uint? gzipSize = compression == ArchiveCompression.Gzip ? ArchiveFormat.ReadGzipSizeTrailer(archive) : null;
 
         var workspace = ExtractionWorkspace.Create(root);
         RootMerger? merger = null;
         var keepTrash = false;
         try
         {
-            var extracted = ExtractToStaging(archive, compression, gzipSize, workspace, options, cancellationToken);
+            var extracted = ExtractToStaging(archive, compression, workspace, options, stopReading, cancellationToken);
 
             merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
             merger.Merge();
@@ -75,7 +98,7 @@ public static class ArchiveExtractor
     }
 
     private static StagingExtractor ExtractToStaging(
-        FileStream archive, ArchiveCompression compression, uint? gzipSize, ExtractionWorkspace workspace, ExtractOptions options, CancellationToken cancellationToken)
+        Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, Action? stopReading, CancellationToken cancellationToken)
     {
         using var decompressor = CompressionStreams.CreateDecompressor(archive, compression);
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
@@ -92,6 +115,8 @@ public static class ArchiveExtractor
         catch
         {
             pipe.Abort();
+            // The decompression thread may be waiting for archive bytes that are still arriving.
+            stopReading?.Invoke();
             throw;
         }
         finally
@@ -100,13 +125,28 @@ public static class ArchiveExtractor
             pumping.Wait(CancellationToken.None);
         }
 
-        if (gzipSize is { } expected && expected != unchecked((uint)pump.BytesProduced))
+        // Read after the data (an archive still arriving has its trailer last).
+        if (compression == ArchiveCompression.Gzip && ArchiveFormat.ReadGzipSizeTrailer(archive) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
                 "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");
         }
 
+        WaitForEnd(archive);
         return extractor;
+    }
+
+    /// <summary>
+    /// Reads at the archive's end: immediate for a file; for an archive still arriving, this waits
+    /// until all of it arrived (or throws its failure), so a failed download never reaches the merge.
+    /// </summary>
+    private static void WaitForEnd(Stream archive)
+    {
+        archive.Seek(0, SeekOrigin.End);
+        if (archive.ReadByte() != -1)
+        {
+            throw new CacheArchiveException("The cache archive grew while it was being extracted. It was not restored; run the restore again.");
+        }
     }
 
     private static Exception Translate(Exception e) => e switch

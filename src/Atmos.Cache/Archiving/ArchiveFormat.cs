@@ -10,7 +10,7 @@ internal static class ArchiveFormat
     private static ReadOnlySpan<byte> ZstdMagic => [0x28, 0xb5, 0x2f, 0xfd];
 
     /// <summary>Detects the format and leaves the stream at its start.</summary>
-    public static ArchiveCompression Detect(FileStream archive)
+    public static ArchiveCompression Detect(Stream archive)
     {
         Span<byte> head = stackalloc byte[4];
         var read = archive.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
@@ -34,7 +34,7 @@ internal static class ArchiveFormat
     /// The ISIZE field of a gzip file (uncompressed size mod 2^32, its last 4 bytes). .NET's GZipStream
     /// reports a stream cut inside its trailer as a clean end, so the restore compares this afterwards.
     /// </summary>
-    public static uint ReadGzipSizeTrailer(FileStream archive)
+    public static uint ReadGzipSizeTrailer(Stream archive)
     {
         const int MinimumGzipLength = 18;
         if (archive.Length < MinimumGzipLength)

@@ -60,18 +60,22 @@ public sealed class CacheManager
         }
 
         using var download = TempFile.In(Config.Root, "restore");
+        var options = new ExtractOptions { Logger = _logger };
         CacheMatch match;
+        ArchiveStats stats;
         try
         {
-            match = await _backend.RestoreAsync(Config.Key, Config.RestoreKeys, Version, download.Path, cancellationToken).ConfigureAwait(false);
+            (match, stats) = _backend is IStreamingRestoreBackend streaming
+                ? await new StreamingRestore(streaming, _logger).RunAsync(Config.Root, Config.Key, Config.RestoreKeys, Version, download.Path, options, cancellationToken).ConfigureAwait(false)
+                : await DownloadThenExtractAsync(download.Path, options, cancellationToken).ConfigureAwait(false);
         }
         catch (CacheNotFoundException)
         {
+            // Only the backend reports this (the extractor never does), and then the root is untouched.
             state.Set(Config.Key, new KeyState { RestoredFrom = RestoredFrom.Miss });
             return new RestoreResult { Key = Config.Key, Elapsed = clock.Elapsed };
         }
 
-        var stats = await ArchiveExtractor.ExtractAsync(download.Path, Config.Root, new ExtractOptions { Logger = _logger }, cancellationToken).ConfigureAwait(false);
         var exact = string.Equals(match.MatchedKey, Config.Key, StringComparison.Ordinal);
         state.Set(Config.Key, new KeyState { RestoredFrom = exact ? RestoredFrom.Exact : RestoredFrom.Prefix, MatchedKey = match.MatchedKey });
         return new RestoreResult
@@ -133,6 +137,13 @@ public sealed class CacheManager
         return new SaveResult { Key = Config.Key, Saved = true, ArchiveBytes = stats.ArchiveBytes, Entries = stats.Entries, Elapsed = clock.Elapsed };
 
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
+    }
+
+    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(string downloadPath, ExtractOptions options, CancellationToken cancellationToken)
+    {
+        var match = await _backend.RestoreAsync(Config.Key, Config.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
+        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, options, cancellationToken).ConfigureAwait(false);
+        return (match, stats);
     }
 
     private async Task<ArchiveStats> WriteThenSaveAsync(string archivePath, ArchiveWriteOptions options, CancellationToken cancellationToken)

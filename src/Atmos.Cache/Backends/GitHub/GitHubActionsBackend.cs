@@ -13,7 +13,7 @@ namespace Atmos.Cache.Backends.GitHub;
 /// Blob signed URLs, needing the runner's <c>ACTIONS_RUNTIME_TOKEN</c> and <c>ACTIONS_RESULTS_URL</c>),
 /// list and delete through the public REST API (needing a GitHub token and the repository).
 /// </summary>
-public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend
+public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend, IStreamingRestoreBackend
 {
     public const string TypeName = BackendNames.GitHubActions;
 
@@ -93,6 +93,25 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend
 
     public async Task<CacheMatch> RestoreAsync(string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
     {
+        var (matched, downloadUrl) = await LookUpAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        var size = await Downloader().DownloadAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
+        return new CacheMatch(matched, size);
+    }
+
+    /// <summary>
+    /// Looks up the entry and learns its size, then returns with the ranged download running; the
+    /// archive follows the contiguous prefix of ranges that arrived whole.
+    /// </summary>
+    public async Task<StreamingDownload> StartRestoreAsync(
+        string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
+    {
+        var (matched, downloadUrl) = await LookUpAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        var started = await Downloader().StartAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
+        return new StreamingDownload(new CacheMatch(matched, started.Size), started.Archive, started.Download);
+    }
+
+    private async Task<(string MatchedKey, Uri DownloadUrl)> LookUpAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
+    {
         var service = CacheService();
         var found = await service.GetCacheEntryDownloadUrlAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
         if (!found.Ok || string.IsNullOrEmpty(found.SignedDownloadUrl))
@@ -103,9 +122,10 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend
         var matched = string.IsNullOrEmpty(found.MatchedKey) ? key : found.MatchedKey;
         var downloadUrl = ParseSignedUrl(found.SignedDownloadUrl, "download");
         _logger.Log(CacheLogLevel.Detail, $"Cache entry '{matched}' matched; downloading from {SecretRedactor.RedactUrl(downloadUrl)}.");
-        var size = await new BlobDownloader(_http, _retry, _settings.Transfer, _redactor, _logger).DownloadAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
-        return new CacheMatch(matched, size);
+        return (matched, downloadUrl);
     }
+
+    private BlobDownloader Downloader() => new(_http, _retry, _settings.Transfer, _redactor, _logger);
 
     public Task<IReadOnlyList<CacheEntry>> ListAsync(CacheListOptions options, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ namespace Atmos.Cache.Backends.GitHub.Blob;
 /// Downloads a signed blob URL to a file: learns the size, pre-sizes the file, fetches ranges in
 /// parallel and writes each at its offset. Every range must arrive whole (a range cut short is
 /// fetched again on its own); anything less fails the download rather than leaving a short file.
+/// Started as a stream, it publishes the contiguous prefix of whole ranges so a reader can follow it.
 /// </summary>
 internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
 {
@@ -23,7 +24,8 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
         try
         {
-            await DownloadRangesAsync(signedUrl, destinationPath, size, cancellationToken).ConfigureAwait(false);
+            using var file = CreateFile(destinationPath, size, FileShare.None);
+            await DownloadRangesAsync(signedUrl, file, size, prefix: null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -31,36 +33,83 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
             throw;
         }
 
-        var written = new FileInfo(destinationPath).Length;
-        if (written != size)
-        {
-            TryDelete(destinationPath);
-            throw new CacheBackendException($"The downloaded cache archive has {written} bytes but blob storage reported {size}.");
-        }
-
         return size;
     }
 
-    private async Task DownloadRangesAsync(Uri signedUrl, string destinationPath, long size, CancellationToken cancellationToken)
+    /// <summary>
+    /// Learns the blob's size, creates the pre-sized file at <paramref name="destinationPath"/> and
+    /// returns with the download running: the archive follows the contiguous prefix written so far,
+    /// completes with the size once every range arrived whole, and fails with the download's error.
+    /// The file is left for its owner to delete.
+    /// </summary>
+    public async Task<StreamingDownloadStart> StartAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
-        var rangeCount = (int)((size + transfer.RangeSize - 1) / transfer.RangeSize);
-        var progress = new TransferProgress("Downloading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
-        using (var file = File.OpenHandle(destinationPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous))
+        var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
+        // Readable by others while written: the extraction reads the prefix as it grows.
+        var file = CreateFile(destinationPath, size, FileShare.Read | FileShare.Delete);
+        var archive = new GrowingArchive(destinationPath);
+        var download = Task.Run(() => DownloadIntoAsync(signedUrl, file, size, archive, cancellationToken), CancellationToken.None);
+        return new StreamingDownloadStart(size, archive, download);
+    }
+
+    private async Task DownloadIntoAsync(Uri signedUrl, SafeFileHandle file, long size, GrowingArchive archive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (file)
+            {
+                await DownloadRangesAsync(signedUrl, file, size, new ContiguousPrefixTracker(archive), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            archive.Fail(e);
+            throw;
+        }
+
+        // Last, after the file is released: a reader that saw the end saw a finished download.
+        archive.Complete(size);
+    }
+
+    private static SafeFileHandle CreateFile(string path, long size, FileShare share)
+    {
+        var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, share, FileOptions.Asynchronous);
+        try
         {
             // Pre-size so ranges can land at their offsets in any order.
             RandomAccess.SetLength(file, size);
-            var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.DownloadParallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, rangeCount), options, async (index, token) =>
-            {
-                var start = (long)index * transfer.RangeSize;
-                var length = Math.Min(transfer.RangeSize, size - start);
-                await DownloadRangeAsync(signedUrl, file, start, length, size, progress, token).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            return file;
         }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private async Task DownloadRangesAsync(Uri signedUrl, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)
+    {
+        var rangeCount = (int)((size + transfer.RangeSize - 1) / transfer.RangeSize);
+        var progress = new TransferProgress("Downloading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.DownloadParallelism, CancellationToken = cancellationToken };
+        // Ranges start in ascending order (the loop takes them in sequence), so the prefix grows steadily.
+        await Parallel.ForEachAsync(Enumerable.Range(0, rangeCount), options, async (index, token) =>
+        {
+            var start = (long)index * transfer.RangeSize;
+            var length = Math.Min(transfer.RangeSize, size - start);
+            await DownloadRangeAsync(signedUrl, file, start, length, size, progress, token).ConfigureAwait(false);
+            prefix?.CompleteRange(start, length);
+        }).ConfigureAwait(false);
 
         if (progress.Done != size)
         {
             throw new CacheBackendException($"The download of the cache archive received {progress.Done} of {size} bytes.");
+        }
+
+        var written = RandomAccess.GetLength(file);
+        if (written != size)
+        {
+            throw new CacheBackendException($"The downloaded cache archive has {written} bytes but blob storage reported {size}.");
         }
 
         logger.Log(CacheLogLevel.Detail, $"Downloaded {Sizes.Format(size)} in {rangeCount} ranges.");
@@ -199,3 +248,6 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         }
     }
 }
+
+/// <summary>A download started by <see cref="BlobDownloader.StartAsync"/>: the size, the growing file, the transfer.</summary>
+internal sealed record StreamingDownloadStart(long Size, GrowingArchive Archive, Task Download);
