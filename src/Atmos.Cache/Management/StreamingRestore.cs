@@ -41,7 +41,9 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         await using var input = new GrowingArchiveReadStream(download.Archive, download.Match.Size, stop.Token);
         var extracting = StartExtracting(input, root, options, stop);
 
-        if (await Task.WhenAny(extracting, download.Completion).ConfigureAwait(false) == download.Completion && !download.Completion.IsCompletedSuccessfully)
+        // Faulted, not cancelled: a cancellation comes from the caller or from a failed extraction,
+        // and the extraction's outcome below tells those apart.
+        if (await Task.WhenAny(extracting, download.Completion).ConfigureAwait(false) == download.Completion && download.Completion.IsFaulted)
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await SettleAsync(extracting).ConfigureAwait(false);
