@@ -180,6 +180,9 @@ corpus_round() {
   measure "$label" save 'save local gzip' "$round" "$bytes" "" -- "$bench" save "$src" "local:$run/store" "$key" gzip
   measure "$label" native-archive 'tar | pigz -1' "$round" "$bytes" "$a/native-pigz.tgz" -- sh -c "tar -C '$src' -cf - . | pigz -1 > '$a/native-pigz.tgz'"
   measure "$label" archive 'archive zstd' "$round" "$bytes" "$a/atmos.tzst" -- "$bench" archive "$src" "$a/atmos.tzst" zstd
+  # The same with the managed zstd port only (what runs where the machine has no threaded libzstd).
+  measure "$label" archive 'archive zstd, managed port' "$round" "$bytes" "$a/atmos-managed.tzst" -- env ATMOS_CACHE_SYSTEM_ZSTD=0 "$bench" archive "$src" "$a/atmos-managed.tzst" zstd
+  rm -f "$a/atmos-managed.tzst"
   measure "$label" native-archive 'tar | zstd -T0 -3' "$round" "$bytes" "$a/native.tzst" -- sh -c "tar -C '$src' -cf - . | zstd -q -T0 -3 > '$a/native.tzst'"
   measure "$label" native-archive 'tar | zstd -T0 -3 --long=30' "$round" "$bytes" "$a/native-long.tzst" -- sh -c "tar -C '$src' -cf - . | zstd -q -T0 -3 --long=30 > '$a/native-long.tzst'"
   rm -f "$a/native-pigz.tgz" "$a/native-long.tzst"
