@@ -159,9 +159,20 @@ internal sealed class TreeArchiver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFile(string path, string relative, EntryStatus status)
     {
-        if (status.Size <= ReadAheadLimit && UnixFileSystem.IsAvailable && TryReadSmallFile(path, relative, status))
+        if (status.Size <= ReadAheadLimit && UnixFileSystem.IsAvailable)
         {
-            return;
+            if (TryReadSmallFile(path, relative, status))
+            {
+                return;
+            }
+
+            // It could not be opened without following a link: if it is no longer a regular file,
+            // it was replaced during the save and must not be read through whatever it is now.
+            if (UnixFileSystem.LStat(path) is { Kind: not FileKind.File })
+            {
+                _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': it was replaced during the save.");
+                return;
+            }
         }
 
         FileStream? stream;
