@@ -159,12 +159,13 @@ measure() {
   if ! /usr/bin/time -f '%e %M' -o "$run/time.txt" "$@" > "$run/last.log" 2>&1; then
     log "FAILED: $name ($corpus, round $round)"; tail -n 20 "$run/last.log" >&2; exit 1
   fi
-  local wall rss out_bytes=0
+  local wall rss out_bytes=0 engine
   read -r wall rss < <(tail -n 1 "$run/time.txt")
+  engine=$(sed -n 's/^engine-seconds: //p' "$run/last.log" | tail -n 1)
   [ -n "$output" ] && [ -f "$output" ] && out_bytes=$(stat -c %s "$output")
   printf '  %-28s %-24s r%s %6.2fs %5d MiB\n' "$corpus" "$name" "$round" "$wall" $((rss / 1024)) >&2
   if [ "$round" -gt 0 ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$kind" "$name" "$round" "$wall" "$rss" "$out_bytes" "$input" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$kind" "$name" "$round" "$wall" "$rss" "$out_bytes" "$input" "$engine" >> "$results"
   fi
 }
 
