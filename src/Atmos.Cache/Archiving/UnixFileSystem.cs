@@ -125,8 +125,9 @@ internal static unsafe class UnixFileSystem
     private static void Close(nint fd) => SystemNativeClose(fd);
 
     /// <summary>
-    /// Writes a probe file, sets its time, and checks that the shim reports the same kind, mode, size
-    /// and time as the BCL, and that a read through it returns the content.
+    /// Writes a probe file through <see cref="UnixFileWriter"/> and checks that the BCL sees the
+    /// written size, mode and time, that the shim's lstat reports the same, and that a read through
+    /// it returns the content.
     /// </summary>
     private static bool SelfCheck()
     {
@@ -140,13 +141,23 @@ internal static unsafe class UnixFileSystem
         {
             var content = new byte[4099];
             Random.Shared.NextBytes(content);
-            File.WriteAllBytes(probe, content);
             var time = new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(1234500);
-            File.SetLastWriteTimeUtc(probe, time);
-            File.SetUnixFileMode(probe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            const int mode = 0x1A0; // 0640
+            using (var writer = UnixFileWriter.CreateNew(probe, mode))
+            {
+                if (writer is null)
+                {
+                    return false;
+                }
+
+                writer.Write(content);
+                writer.SetMode(mode);
+                writer.SetTimes(time);
+            }
 
             var info = new FileInfo(probe);
-            if (LStat(probe) is not { } status
+            if (info.Length != content.Length || info.LastWriteTimeUtc != time || (int)info.UnixFileMode != mode
+                || LStat(probe) is not { } status
                 || status.Kind != FileKind.File
                 || status.Size != content.Length
                 || status.Mode != (int)info.UnixFileMode

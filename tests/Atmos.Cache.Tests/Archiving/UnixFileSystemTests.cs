@@ -4,7 +4,7 @@ using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
-/// <summary>The tree walk's direct lstat/open/read path agrees with the BCL and never follows a link.</summary>
+/// <summary>The direct lstat/open/read (archiving) and open/write (extraction) paths agree with the BCL and never follow a link.</summary>
 [TestClass]
 [UnsupportedOSPlatform("windows")]
 public sealed class UnixFileSystemTests
@@ -90,6 +90,50 @@ public sealed class UnixFileSystemTests
 
         Assert.AreEqual(-1, UnixFileSystem.ReadStart(temp.Combine("link"), buffer, 6));
         Assert.AreEqual(-1, UnixFileSystem.ReadStart(temp.Combine("missing"), buffer, 6));
+    }
+
+    [TestMethod]
+    [DataRow(0x1A4, 2024, 5)]
+    [DataRow(0x1ED, 1999, 0)]
+    [DataRow(0x1FF, 1970, 1)]
+    public void TheWriterCreatesAFileWithContentModeAndTime(int mode, int year, int extraTicks)
+    {
+        RequireFastPath();
+        using var temp = new TempFolder();
+        var path = temp.Combine("new.bin");
+        var content = new byte[70_000];
+        new Random(mode).NextBytes(content);
+        var time = new DateTime(year, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(extraTicks * 1_234_567);
+
+        using (var writer = UnixFileWriter.CreateNew(path, mode))
+        {
+            Assert.IsNotNull(writer);
+            writer.Write(content, 0, 1000);
+            writer.Write(content.AsSpan(1000));
+            writer.SetMode(mode);
+            writer.SetTimes(time);
+        }
+
+        CollectionAssert.AreEqual(content, File.ReadAllBytes(path));
+        Assert.AreEqual(mode, (int)File.GetUnixFileMode(path));
+        Assert.AreEqual(time, File.GetLastWriteTimeUtc(path));
+    }
+
+    [TestMethod]
+    public void TheWriterNeverReplacesAFileOrWritesThroughALink()
+    {
+        RequireFastPath();
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.Combine("existing.txt"), "keep");
+        File.WriteAllText(temp.Combine("target.txt"), "keep too");
+        File.CreateSymbolicLink(temp.Combine("link"), temp.Combine("target.txt"));
+
+        Assert.IsNull(UnixFileWriter.CreateNew(temp.Combine("existing.txt"), 0x1A4));
+        Assert.IsNull(UnixFileWriter.CreateNew(temp.Combine("link"), 0x1A4));
+        Assert.IsNull(UnixFileWriter.CreateNew(temp.Combine("missing-folder", "file"), 0x1A4));
+
+        Assert.AreEqual("keep", File.ReadAllText(temp.Combine("existing.txt")));
+        Assert.AreEqual("keep too", File.ReadAllText(temp.Combine("target.txt")));
     }
 
     private static void RequireFastPath()
