@@ -159,12 +159,13 @@ measure() {
   if ! /usr/bin/time -f '%e %M' -o "$run/time.txt" "$@" > "$run/last.log" 2>&1; then
     log "FAILED: $name ($corpus, round $round)"; tail -n 20 "$run/last.log" >&2; exit 1
   fi
-  local wall rss out_bytes=0
+  local wall rss out_bytes=0 engine
   read -r wall rss < <(tail -n 1 "$run/time.txt")
+  engine=$(sed -n 's/^engine-seconds: //p' "$run/last.log" | tail -n 1)
   [ -n "$output" ] && [ -f "$output" ] && out_bytes=$(stat -c %s "$output")
   printf '  %-28s %-24s r%s %6.2fs %5d MiB\n' "$corpus" "$name" "$round" "$wall" $((rss / 1024)) >&2
   if [ "$round" -gt 0 ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$kind" "$name" "$round" "$wall" "$rss" "$out_bytes" "$input" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$kind" "$name" "$round" "$wall" "$rss" "$out_bytes" "$input" "$engine" >> "$results"
   fi
 }
 
@@ -180,6 +181,9 @@ corpus_round() {
   measure "$label" save 'save local gzip' "$round" "$bytes" "" -- "$bench" save "$src" "local:$run/store" "$key" gzip
   measure "$label" native-archive 'tar | pigz -1' "$round" "$bytes" "$a/native-pigz.tgz" -- sh -c "tar -C '$src' -cf - . | pigz -1 > '$a/native-pigz.tgz'"
   measure "$label" archive 'archive zstd' "$round" "$bytes" "$a/atmos.tzst" -- "$bench" archive "$src" "$a/atmos.tzst" zstd
+  # The same with the managed zstd port only (what runs where the machine has no threaded libzstd).
+  measure "$label" archive 'archive zstd, managed port' "$round" "$bytes" "$a/atmos-managed.tzst" -- env ATMOS_CACHE_SYSTEM_ZSTD=0 "$bench" archive "$src" "$a/atmos-managed.tzst" zstd
+  rm -f "$a/atmos-managed.tzst"
   measure "$label" native-archive 'tar | zstd -T0 -3' "$round" "$bytes" "$a/native.tzst" -- sh -c "tar -C '$src' -cf - . | zstd -q -T0 -3 > '$a/native.tzst'"
   measure "$label" native-archive 'tar | zstd -T0 -3 --long=30' "$round" "$bytes" "$a/native-long.tzst" -- sh -c "tar -C '$src' -cf - . | zstd -q -T0 -3 --long=30 > '$a/native-long.tzst'"
   rm -f "$a/native-pigz.tgz" "$a/native-long.tzst"

@@ -22,12 +22,18 @@ internal static class BenchProgram
     {
         try
         {
+            var memory = Environment.GetEnvironmentVariable("ATMOS_BENCH_MEMORY");
+            using var sampler = memory == "2" ? new AllocationSampler() : null;
+            // The engine's own time, without the process start that a build has already paid.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var code = await DispatchAsync(args);
-            if (Environment.GetEnvironmentVariable("ATMOS_BENCH_MEMORY") == "1")
+            Console.Error.WriteLine(FormattableString.Invariant($"engine-seconds: {clock.Elapsed.TotalSeconds:0.000}"));
+            sampler?.Report(Console.Error);
+            if (memory is "1" or "2")
             {
                 // Where the peak went: managed heap vs the rest (native, stacks, runtime).
                 var info = GC.GetGCMemoryInfo();
-                Console.Error.WriteLine($"memory: GC heap {info.HeapSizeBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB, threads {System.Diagnostics.Process.GetCurrentProcess().Threads.Count}");
+                Console.Error.WriteLine($"memory: GC heap {info.HeapSizeBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB, threads {System.Diagnostics.Process.GetCurrentProcess().Threads.Count}");
             }
 
             return code;

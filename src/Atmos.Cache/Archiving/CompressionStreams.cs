@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Atmos.Cache.Archiving.Zstd;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -14,7 +15,7 @@ internal static class CompressionStreams
     /// <summary>
     /// The compressor of a new archive written into <paramref name="output"/> (left open). gzip
     /// deflates 2 MiB chunks on every core into one standard gzip member; zstd uses the library's
-    /// own worker threads on one frame.
+    /// own worker threads on one frame (the system libzstd when there is one, else the managed port).
     /// </summary>
     public static ChunkCompressor CreateChunkCompressor(Stream output, ArchiveCompression compression)
     {
@@ -24,6 +25,8 @@ internal static class CompressionStreams
             case ArchiveCompression.Gzip:
                 // The BCL's GZipStream is zlib-ng backed; Fastest is ~3x quicker than gzip -1.
                 return new ParallelGzipCompressor(output, CompressionLevel.Fastest, ChunkSize, workers);
+            case ArchiveCompression.Zstd when SystemZstd.Functions is { } native:
+                return new SystemZstdCompressor(native, output, ZstdLevel, workers, ChunkSize, 2);
             case ArchiveCompression.Zstd:
                 var zstd = new CompressionStream(output, ZstdLevel, bufferSize: 1 << 20, leaveOpen: true);
                 zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
@@ -39,6 +42,7 @@ internal static class CompressionStreams
     public static Stream CreateDecompressor(Stream input, ArchiveCompression compression) => compression switch
     {
         ArchiveCompression.Gzip => new GZipStream(input, CompressionMode.Decompress, leaveOpen: true),
+        ArchiveCompression.Zstd when SystemZstd.Functions is { } native => new SystemZstdDecompressionStream(native, input),
         ArchiveCompression.Zstd => new DecompressionStream(input, bufferSize: 1 << 20, checkEndOfStream: true, leaveOpen: true),
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown archive compression."),
     };

@@ -63,16 +63,18 @@ internal static class NativeFileType
             return FileKind.Missing;
         }
 
-        var mode = BitConverter.ToInt32(status, 4);
-        return (mode & TypeMask) switch
-        {
-            TypeRegular => FileKind.File,
-            TypeDirectory => FileKind.Folder,
-            TypeSymlink => FileKind.Symlink,
-            TypeFifo or TypeCharDevice or TypeBlockDevice or TypeSocket => FileKind.Special,
-            _ => FileKind.Special,
-        };
+        return KindOf(BitConverter.ToInt32(status, 4));
     }
+
+    /// <summary>The kind of an entry from the file type bits of its mode.</summary>
+    public static FileKind KindOf(int mode) => (mode & TypeMask) switch
+    {
+        TypeRegular => FileKind.File,
+        TypeDirectory => FileKind.Folder,
+        TypeSymlink => FileKind.Symlink,
+        TypeFifo or TypeCharDevice or TypeBlockDevice or TypeSocket => FileKind.Special,
+        _ => FileKind.Special,
+    };
 
     private static FileKind ProbeManaged(string path)
     {

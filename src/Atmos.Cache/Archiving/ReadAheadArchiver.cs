@@ -20,6 +20,8 @@ internal static class ReadAheadArchiver
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var queue = new BlockingCollection<List<TarJob>>(QueueCapacity);
+        // Written batches come back for reuse: a tree of large files hands over one entry at a time.
+        var spareBatches = new ConcurrentQueue<List<TarJob>>();
         var batch = new List<TarJob>(BatchEntries);
         long batchBytes = 0;
         var archiver = new TreeArchiver(root, includes, logger, Collect, stop.Token);
@@ -55,6 +57,9 @@ internal static class ReadAheadArchiver
                         job.Release();
                     }
                 }
+
+                jobs.Clear();
+                spareBatches.Enqueue(jobs);
             }
         }
         catch
@@ -99,7 +104,7 @@ internal static class ReadAheadArchiver
             }
 
             queue.Add(batch, stop.Token);
-            batch = new List<TarJob>(BatchEntries);
+            batch = spareBatches.TryDequeue(out var spare) ? spare : new List<TarJob>(BatchEntries);
             batchBytes = 0;
         }
     }

@@ -119,6 +119,23 @@ internal sealed class StagingExtractor
             mode = DefaultFileMode;
         }
 
+        if (entry.Size < PreallocateFrom && UnixFileSystem.IsAvailable && UnixFileWriter.CreateNew(path, mode) is { } file)
+        {
+            using (file)
+            {
+                _reader.CopyContentTo(file);
+                if ((mode & ~_modesKeptByCreate) != 0)
+                {
+                    file.SetMode(mode);
+                }
+
+                file.SetTimes(entry.ModifiedUtc);
+            }
+
+            ContentBytes += entry.Size;
+            return;
+        }
+
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Diagnostics;
@@ -49,10 +50,10 @@ internal sealed class TreeArchiver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFolderContents(string folder, string relativeFolder)
     {
-        FileSystemInfo[] children;
+        List<string> names;
         try
         {
-            children = new DirectoryInfo(folder).GetFileSystemInfos();
+            names = ChildNames(folder);
         }
         catch (DirectoryNotFoundException)
         {
@@ -60,76 +61,131 @@ internal sealed class TreeArchiver
             return;
         }
 
-        Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        names.Sort(string.CompareOrdinal);
 
-        foreach (var child in children)
+        foreach (var name in names)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var relative = relativeFolder.Length == 0 ? child.Name : relativeFolder + "/" + child.Name;
+            var relative = relativeFolder.Length == 0 ? name : relativeFolder + "/" + name;
 
-            if (relativeFolder.Length == 0 && ArchiveExclusions.Match(child.Name) is { } excluded)
+            if (relativeFolder.Length == 0 && ArchiveExclusions.Match(name) is { } excluded)
             {
                 _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': {ArchiveExclusions.Describe(excluded)} is never cached.");
                 continue;
             }
 
-            var kind = NativeFileType.Probe(child.FullName);
+            var path = Path.Join(folder, name);
+            // Deleted while we walked: nothing to archive.
+            if (StatusOf(path) is not { } status)
+            {
+                continue;
+            }
+
             if (!_includes.Covers(relative))
             {
                 // Ancestors of an include are written too (as the Atmos CLI does) so their modes travel.
-                if (kind == FileKind.Folder && _includes.IsAncestorOfInclude(relative))
+                if (status.Kind == FileKind.Folder && _includes.IsAncestorOfInclude(relative))
                 {
-                    WriteFolder(child, relative);
+                    WriteFolder(path, relative, status);
                 }
 
                 continue;
             }
 
-            switch (kind)
+            switch (status.Kind)
             {
                 case FileKind.Folder:
-                    WriteFolder(child, relative);
+                    WriteFolder(path, relative, status);
                     break;
                 case FileKind.File:
-                    WriteFile(child, relative);
+                    WriteFile(path, relative, status);
                     break;
                 case FileKind.Symlink:
-                    WriteSymlink(child, relative);
+                    WriteSymlink(path, relative, status);
                     break;
                 case FileKind.Special:
                     _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': it is a socket, fifo or device.");
-                    break;
-                case FileKind.Missing:
-                    // Deleted while we walked: nothing to archive.
                     break;
             }
         }
     }
 
+    /// <summary>The names in a folder, without looking at the entries themselves (no stat per name).</summary>
+    private static List<string> ChildNames(string folder) =>
+    [
+        .. new FileSystemEnumerable<string>(
+            folder,
+            static (ref FileSystemEntry entry) => entry.FileName.ToString(),
+            new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false }),
+    ];
+
+    /// <summary>One lstat's worth of facts about an entry, or null when it no longer exists.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteFolder(FileSystemInfo folder, string relative)
+    private static EntryStatus? StatusOf(string path)
     {
-        var header = NewHeader(relative + "/", TarHeader.LF_DIR, ModeOf(folder, DefaultFolderMode), folder.LastWriteTimeUtc);
-        _emit(TarJob.HeaderOnly(header, relative));
-        Entries++;
-        WriteFolderContents(folder.FullName, relative);
+        if (UnixFileSystem.IsAvailable)
+        {
+            return UnixFileSystem.LStat(path);
+        }
+
+        var kind = NativeFileType.Probe(path);
+        if (kind == FileKind.Missing)
+        {
+            return null;
+        }
+
+        FileSystemInfo info = kind == FileKind.Folder ? new DirectoryInfo(path) : new FileInfo(path);
+        try
+        {
+            var mode = OperatingSystem.IsWindows() ? (kind == FileKind.Folder ? DefaultFolderMode : DefaultFileMode) : (int)info.UnixFileMode;
+            var size = kind == FileKind.File ? ((FileInfo)info).Length : 0;
+            return new EntryStatus(kind, mode, size, info.LastWriteTimeUtc);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteFile(FileSystemInfo info, string relative)
+    private void WriteFolder(string path, string relative, EntryStatus status)
     {
-        var file = (FileInfo)info;
+        var header = NewHeader(relative + "/", TarHeader.LF_DIR, status.Mode & PermissionBits, status.ModifiedUtc);
+        _emit(TarJob.HeaderOnly(header, relative));
+        Entries++;
+        WriteFolderContents(path, relative);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteFile(string path, string relative, EntryStatus status)
+    {
+        if (status.Size <= ReadAheadLimit && UnixFileSystem.IsAvailable)
+        {
+            if (TryReadSmallFile(path, relative, status))
+            {
+                return;
+            }
+
+            // It could not be opened without following a link: if it is no longer a regular file,
+            // it was replaced during the save and must not be read through whatever it is now.
+            if (UnixFileSystem.LStat(path) is { Kind: not FileKind.File })
+            {
+                _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': it was replaced during the save.");
+                return;
+            }
+        }
+
         FileStream? stream;
         try
         {
-            stream = new FileStream(file.FullName, new FileStreamOptions
+            stream = new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 Share = FileShare.ReadWrite | FileShare.Delete,
                 BufferSize = 0,
                 // Read-ahead advice is one more system call, wasted on a file read whole in one go.
-                Options = file.Length > ReadAheadLimit ? FileOptions.SequentialScan : FileOptions.None,
+                Options = status.Size > ReadAheadLimit ? FileOptions.SequentialScan : FileOptions.None,
             });
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -144,7 +200,7 @@ internal sealed class TreeArchiver
         try
         {
             size = stream.Length;
-            header = NewHeader(relative, TarHeader.LF_NORMAL, ModeOf(file, DefaultFileMode), file.LastWriteTimeUtc);
+            header = NewHeader(relative, TarHeader.LF_NORMAL, status.Mode & PermissionBits, status.ModifiedUtc);
             header.Size = size;
             if (size > ReadAheadLimit)
             {
@@ -164,6 +220,30 @@ internal sealed class TreeArchiver
 
         Entries++;
         ContentBytes += size;
+    }
+
+    /// <summary>
+    /// Reads a small file whole with open/read/close and nothing else (the size and time come from
+    /// the walk's lstat). False when it could not be opened: the BCL path then says why.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryReadSmallFile(string path, string relative, EntryStatus status)
+    {
+        var size = (int)status.Size;
+        var content = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        var read = UnixFileSystem.ReadStart(path, content, size);
+        if (read < size)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(content);
+            return read < 0 ? false : throw Shrank(relative);
+        }
+
+        var header = NewHeader(relative, TarHeader.LF_NORMAL, status.Mode & PermissionBits, status.ModifiedUtc);
+        header.Size = size;
+        _emit(TarJob.WithContent(header, content, size, relative));
+        Entries++;
+        ContentBytes += size;
+        return true;
     }
 
     private static TarJob ReadWhole(FileStream stream, TarHeader header, int size, string relative)
@@ -188,12 +268,13 @@ internal sealed class TreeArchiver
     internal static CacheArchiveException Shrank(string relative) => new(
         $"The file '{relative}' shrank while it was being archived; make sure nothing writes to the cache root during a save.");
 
-    private void WriteSymlink(FileSystemInfo link, string relative)
+    private void WriteSymlink(string path, string relative, EntryStatus status)
     {
-        var target = RootRelativeTarget(link.FullName, link.LinkTarget);
+        var linkTarget = new FileInfo(path).LinkTarget;
+        var target = RootRelativeTarget(path, linkTarget);
         if (target is null || !SymlinkContainment.StaysInside(relative, target, LinkTargetAt))
         {
-            _logger.Log(CacheLogLevel.Info, $"Not archiving the symbolic link '{relative}' -> '{link.LinkTarget}': its target is outside the cache root.");
+            _logger.Log(CacheLogLevel.Info, $"Not archiving the symbolic link '{relative}' -> '{linkTarget}': its target is outside the cache root.");
             return;
         }
 
@@ -209,7 +290,7 @@ internal sealed class TreeArchiver
             _emit(TarJob.WithContent(longLink, bytes, targetBytes + 1, relative));
         }
 
-        var header = NewHeader(relative, TarHeader.LF_SYMLINK, 0x1FF, link.LastWriteTimeUtc);
+        var header = NewHeader(relative, TarHeader.LF_SYMLINK, 0x1FF, status.ModifiedUtc);
         header.LinkName = target;
         _emit(TarJob.HeaderOnly(header, relative));
         Entries++;
@@ -265,10 +346,6 @@ internal sealed class TreeArchiver
         var relative = Path.GetRelativePath(Path.GetDirectoryName(linkFullPath)!, targetFull).Replace('\\', '/');
         return relative;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ModeOf(FileSystemInfo info, int fallback) =>
-        OperatingSystem.IsWindows() ? fallback : (int)info.UnixFileMode & PermissionBits;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TarHeader NewHeader(string name, byte type, int mode, DateTime modifiedUtc) => new()

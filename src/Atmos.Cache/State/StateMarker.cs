@@ -10,8 +10,6 @@ namespace Atmos.Cache.State;
 /// </summary>
 public sealed class StateMarker
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     private readonly string _path;
 
     public StateMarker(string root)
@@ -34,7 +32,7 @@ public sealed class StateMarker
     {
         try
         {
-            var file = JsonSerializer.Deserialize<StateFile>(File.ReadAllBytes(_path), JsonOptions);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(_path), StateJsonContext.Default.StateFile);
             return file is { Entries: not null } ? file : new StateFile();
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
@@ -48,7 +46,7 @@ public sealed class StateMarker
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temp = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(file, JsonOptions));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(file, StateJsonContext.Default.StateFile));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -58,9 +56,19 @@ public sealed class StateMarker
         File.Move(temp, _path, overwrite: true);
     }
 
-    private sealed class StateFile
-    {
-        [JsonPropertyName("entries")]
-        public Dictionary<string, KeyState> Entries { get; set; } = new(StringComparer.Ordinal);
-    }
 }
+
+/// <summary>The marker file's JSON shape.</summary>
+internal sealed class StateFile
+{
+    [JsonPropertyName("entries")]
+    public Dictionary<string, KeyState> Entries { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Serialization code generated at compile time: reflection-based System.Text.Json costs tens of
+/// milliseconds of start-up in every build that restores or saves.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(StateFile))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -54,7 +54,7 @@ public sealed class LocalBackend : ICacheBackend
             var archive = Path.Combine(staging, ArchiveFile);
             await FileCloner.CloneAsync(archivePath, archive, cancellationToken).ConfigureAwait(false);
             var metadata = new EntryMetadata(key, new FileInfo(archive).Length, _time.GetUtcNow());
-            await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata, LocalEntryJsonContext.Default.EntryMetadata), cancellationToken).ConfigureAwait(false);
             try
             {
                 // rename(2) of a folder onto an existing, non-empty one fails: the atomic write-once step.
@@ -179,7 +179,7 @@ public sealed class LocalBackend : ICacheBackend
     {
         try
         {
-            return JsonSerializer.Deserialize<EntryMetadata>(File.ReadAllBytes(Path.Combine(folder, MetadataFile)));
+            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(folder, MetadataFile)), LocalEntryJsonContext.Default.EntryMetadata);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -201,8 +201,6 @@ public sealed class LocalBackend : ICacheBackend
             // A leftover staging folder is invisible to readers and harmless.
         }
     }
-
-    private sealed record EntryMetadata(string Key, long Size, DateTimeOffset CreatedAt);
 
     private sealed record StoredEntry(string Folder, string Version, EntryMetadata Metadata);
 }
