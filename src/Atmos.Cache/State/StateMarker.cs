@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Atmos.Cache.Archiving;
 
 namespace Atmos.Cache.State;
@@ -18,35 +17,34 @@ public sealed class StateMarker
     }
 
     /// <summary>The state recorded for a key, or null.</summary>
-    public KeyState? Get(string key) => Load().Entries.GetValueOrDefault(key);
+    public KeyState? Get(string key) => Load().GetValueOrDefault(key);
 
     /// <summary>Replaces the state of a key.</summary>
     public void Set(string key, KeyState state)
     {
-        var file = Load();
-        file.Entries[key] = state;
-        Write(file);
+        var entries = Load();
+        entries[key] = state;
+        Write(entries);
     }
 
-    private StateFile Load()
+    private Dictionary<string, KeyState> Load()
     {
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllBytes(_path), StateJsonContext.Default.StateFile);
-            return file is { Entries: not null } ? file : new StateFile();
+            return StateFileJson.Read(File.ReadAllBytes(_path));
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
             // An absent or unreadable marker means "nothing happened yet", as in the Atmos CLI.
-            return new StateFile();
+            return new Dictionary<string, KeyState>(StringComparer.Ordinal);
         }
     }
 
-    private void Write(StateFile file)
+    private void Write(Dictionary<string, KeyState> entries)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temp = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(file, StateJsonContext.Default.StateFile));
+        File.WriteAllBytes(temp, StateFileJson.Write(entries));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -55,20 +53,4 @@ public sealed class StateMarker
         // Rename so a reader never sees a half-written marker.
         File.Move(temp, _path, overwrite: true);
     }
-
 }
-
-/// <summary>The marker file's JSON shape.</summary>
-internal sealed class StateFile
-{
-    [JsonPropertyName("entries")]
-    public Dictionary<string, KeyState> Entries { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>
-/// Serialization code generated at compile time: reflection-based System.Text.Json costs tens of
-/// milliseconds of start-up in every build that restores or saves.
-/// </summary>
-[JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(StateFile))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

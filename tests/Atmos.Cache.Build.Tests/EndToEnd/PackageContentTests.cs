@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 using Atmos.Cache.Build.Tests.Support;
 
@@ -24,6 +25,12 @@ public sealed class PackageContentTests
             "build/AtmosCache.Session.proj",
             "buildMultiTargeting/Atmos.Cache.Build.props",
             "buildMultiTargeting/Atmos.Cache.Build.targets",
+            "tasks/net10.0/Atmos.Cache.Build.deps.json",
+            "tasks/net10.0/Atmos.Cache.Build.dll",
+            "tasks/net10.0/Atmos.Cache.dll",
+            "tasks/net10.0/ICSharpCode.SharpZipLib.dll",
+            "tasks/net10.0/YamlDotNet.dll",
+            "tasks/net10.0/ZstdSharp.dll",
             "tasks/net8.0/Atmos.Cache.Build.deps.json",
             "tasks/net8.0/Atmos.Cache.Build.dll",
             "tasks/net8.0/Atmos.Cache.dll",
@@ -32,6 +39,35 @@ public sealed class PackageContentTests
             "tasks/net8.0/ZstdSharp.dll",
         }, files, string.Join("\n", files));
     }
+
+    [TestMethod]
+    [DataRow("tasks/net8.0/")]
+    [DataRow("tasks/net10.0/")]
+    public async Task EveryTaskAssemblyIsPrecompiledForLinuxX64(string folder)
+    {
+        using var zip = ZipFile.OpenRead(await PackageFeed.PackageAsync());
+        var assemblies = zip.Entries.Where(e => e.FullName.StartsWith(folder, StringComparison.Ordinal) && e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(5, assemblies.Count);
+        foreach (var entry in assemblies)
+        {
+            using var copy = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            using var pe = new PEReader(copy);
+            // A ReadyToRun image carries a managed native header, and (for Linux) a machine value
+            // that is the x64 one xor'ed with the OS's ("IL only" images keep I386/AMD64).
+            Assert.IsNotNull(pe.PEHeaders.CorHeader, entry.FullName);
+            Assert.AreNotEqual(0, pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size, $"{entry.FullName} has no ReadyToRun header");
+            Assert.AreEqual(LinuxX64Machine, (ushort)pe.PEHeaders.CoffHeader.Machine, entry.FullName);
+        }
+    }
+
+    // IMAGE_FILE_MACHINE_AMD64 (0x8664) xor the Linux OS marker (0x7B79) used by crossgen2.
+    private const ushort LinuxX64Machine = 0x8664 ^ 0x7B79;
 
     [TestMethod]
     public async Task TheNuspecIsADevelopmentDependencyWithoutDependencies()

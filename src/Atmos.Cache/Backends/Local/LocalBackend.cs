@@ -54,7 +54,7 @@ public sealed class LocalBackend : ICacheBackend
             var archive = Path.Combine(staging, ArchiveFile);
             await FileCloner.CloneAsync(archivePath, archive, cancellationToken).ConfigureAwait(false);
             var metadata = new EntryMetadata(key, new FileInfo(archive).Length, _time.GetUtcNow());
-            await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(metadata, LocalEntryJsonContext.Default.EntryMetadata), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(Path.Combine(staging, MetadataFile), metadata.ToJson(), cancellationToken).ConfigureAwait(false);
             try
             {
                 // rename(2) of a folder onto an existing, non-empty one fails: the atomic write-once step.
@@ -179,7 +179,7 @@ public sealed class LocalBackend : ICacheBackend
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(folder, MetadataFile)), LocalEntryJsonContext.Default.EntryMetadata);
+            return EntryMetadata.FromJson(File.ReadAllBytes(Path.Combine(folder, MetadataFile)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
