@@ -55,8 +55,16 @@ dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 [ -d /usr/share/dotnet/sdk ] && dotnet_root=/usr/share/dotnet
 
 log "building the bench (Release)"
-dotnet build "$repo_root/bench/Atmos.Cache.Bench" -c Release -nodeReuse:false -v:q -nologo >/dev/null
-bench="$repo_root/bench/Atmos.Cache.Bench/bin/Release/net10.0/Atmos.Cache.Bench"
+# Precompiled (ReadyToRun) like the package's task folders on linux-x64, so the engine runs as it
+# does in a build; elsewhere a plain build (the package's other platforms JIT the same IL).
+bench_out="$repo_root/bench/Atmos.Cache.Bench/bin/Release/published"
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
+  dotnet publish "$repo_root/bench/Atmos.Cache.Bench" -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$bench_out" -nodeReuse:false -v:q -nologo >/dev/null
+else
+  dotnet build "$repo_root/bench/Atmos.Cache.Bench" -c Release -o "$bench_out" -nodeReuse:false -v:q -nologo >/dev/null
+fi
+bench="$bench_out/Atmos.Cache.Bench"
 
 # --- corpora (kept between runs) -----------------------------------------------------------------
 mkdir -p "$work/corpora"
