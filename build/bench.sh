@@ -109,7 +109,8 @@ if [ "$scale" = 1 ] && [ ! -d "$corpora/dotnet-x9" ]; then
   mv "$corpora/dotnet-x9.partial" "$corpora/dotnet-x9"
 fi
 
-content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }'; }
+# %.0f, not %d: mawk's %d stops at 2^31 - 1.
+content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }'; }
 
 # --- wait out a recent mass delete ---------------------------------------------------------------
 if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
@@ -174,6 +175,9 @@ fi
 measure() {
   local corpus="$1" kind="$2" name="$3" round="$4" input="$5" output="$6"
   shift 7
+  # Untimed: flush what earlier rows left to write back, so no row pays for the one before it
+  # (an extraction right after another one was otherwise slowed by the kernel's write-back).
+  sync
   if ! /usr/bin/time -f '%e %M' -o "$run/time.txt" "$@" > "$run/last.log" 2>&1; then
     log "FAILED: $name ($corpus, round $round)"; tail -n 20 "$run/last.log" >&2; exit 1
   fi
