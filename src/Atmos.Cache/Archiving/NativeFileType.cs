@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Atmos.Cache.Archiving;
 
@@ -52,18 +50,19 @@ internal static class NativeFileType
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static FileKind ProbeUnix(string path)
+    private static unsafe FileKind ProbeUnix(string path)
     {
-        var pathBytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, pathBytes);
         // Larger than any version of the shim's FileStatus struct; Mode is the second int.
-        var status = new byte[512];
-        if (LStat(pathBytes, status) != 0)
+        var status = stackalloc byte[512];
+        fixed (byte* utf8 = SystemNative.Utf8Path(path, stackalloc byte[SystemNative.StackPathBytes]))
         {
-            return FileKind.Missing;
+            if (SystemNative.LStat(utf8, status) != 0)
+            {
+                return FileKind.Missing;
+            }
         }
 
-        return KindOf(BitConverter.ToInt32(status, 4));
+        return KindOf(*(int*)(status + 4));
     }
 
     /// <summary>The kind of an entry from the file type bits of its mode.</summary>
@@ -95,7 +94,4 @@ internal static class NativeFileType
 
         return (attributes & FileAttributes.Directory) != 0 ? FileKind.Folder : FileKind.File;
     }
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat")]
-    private static extern int LStat(byte[] path, byte[] status);
 }

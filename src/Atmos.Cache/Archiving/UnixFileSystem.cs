@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Atmos.Cache.Archiving;
 
@@ -22,7 +21,7 @@ internal static unsafe class UnixFileSystem
     private const int SizeOffset = 16;
     private const int ModifiedSecondsOffset = 40;
     private const int ModifiedNanosecondsOffset = 48;
-    private const int ReadOnlyCloseOnExecNoFollow = 0x0010 | 0x0200; // PAL_O_RDONLY | PAL_O_CLOEXEC | PAL_O_NOFOLLOW
+    private const int ReadOnlyFlags = SystemNative.OpenReadOnly | SystemNative.OpenCloseOnExec | SystemNative.OpenNoFollow;
 
     private static readonly Lazy<bool> Checked = new(SelfCheck, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -34,9 +33,12 @@ internal static unsafe class UnixFileSystem
     public static EntryStatus? LStat(string path)
     {
         var status = stackalloc byte[StatusBytes];
-        if (LStatRaw(path, status) != 0)
+        fixed (byte* utf8 = SystemNative.Utf8Path(path, stackalloc byte[SystemNative.StackPathBytes]))
         {
-            return null;
+            if (SystemNative.LStat(utf8, status) != 0)
+            {
+                return null;
+            }
         }
 
         var mode = *(int*)(status + ModeOffset);
@@ -57,7 +59,12 @@ internal static unsafe class UnixFileSystem
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ReadStart(string path, byte[] buffer, int size)
     {
-        var fd = Open(path, ReadOnlyCloseOnExecNoFollow);
+        nint fd;
+        fixed (byte* utf8 = SystemNative.Utf8Path(path, stackalloc byte[SystemNative.StackPathBytes]))
+        {
+            fd = SystemNative.Open(utf8, ReadOnlyFlags, 0);
+        }
+
         if (fd < 0)
         {
             return -1;
@@ -70,12 +77,12 @@ internal static unsafe class UnixFileSystem
             {
                 while (filled < size)
                 {
-                    var read = Read(fd, start + filled, size - filled);
+                    var read = SystemNative.Read(fd, start + filled, size - filled);
                     if (read < 0)
                     {
-                        if (Marshal.GetLastPInvokeError() == 4)
+                        if (Marshal.GetLastPInvokeError() == SystemNative.Interrupted)
                         {
-                            continue; // EINTR
+                            continue;
                         }
 
                         throw new IOException($"Reading '{path}' failed (errno {Marshal.GetLastPInvokeError()}).");
@@ -94,35 +101,9 @@ internal static unsafe class UnixFileSystem
         }
         finally
         {
-            Close(fd);
+            SystemNative.Close(fd);
         }
     }
-
-    private static int LStatRaw(string path, byte* status)
-    {
-        var bytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        var utf8 = bytes <= 1024 ? stackalloc byte[bytes] : new byte[bytes];
-        utf8[Encoding.UTF8.GetBytes(path, utf8)] = 0;
-        fixed (byte* p = utf8)
-        {
-            return SystemNativeLStat(p, status);
-        }
-    }
-
-    private static nint Open(string path, int flags)
-    {
-        var bytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        var utf8 = bytes <= 1024 ? stackalloc byte[bytes] : new byte[bytes];
-        utf8[Encoding.UTF8.GetBytes(path, utf8)] = 0;
-        fixed (byte* p = utf8)
-        {
-            return SystemNativeOpen(p, flags, 0);
-        }
-    }
-
-    private static int Read(nint fd, byte* buffer, int count) => SystemNativeRead(fd, buffer, count);
-
-    private static void Close(nint fd) => SystemNativeClose(fd);
 
     /// <summary>
     /// Writes a probe file through <see cref="UnixFileWriter"/> and checks that the BCL sees the
@@ -187,16 +168,4 @@ internal static unsafe class UnixFileSystem
             }
         }
     }
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat")]
-    private static extern int SystemNativeLStat(byte* path, byte* status);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Open", SetLastError = true)]
-    private static extern nint SystemNativeOpen(byte* path, int flags, int mode);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Read", SetLastError = true)]
-    private static extern int SystemNativeRead(nint fd, byte* buffer, int count);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
-    private static extern int SystemNativeClose(nint fd);
 }

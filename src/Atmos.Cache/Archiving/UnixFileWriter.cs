@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Atmos.Cache.Archiving;
 
@@ -11,8 +10,8 @@ namespace Atmos.Cache.Archiving;
 /// </summary>
 internal sealed unsafe class UnixFileWriter : Stream
 {
-    private const int CreateNewFlags = 0x0001 | 0x0010 | 0x0020 | 0x0040 | 0x0200; // WRONLY | CLOEXEC | CREAT | EXCL | NOFOLLOW
-    private const int Interrupted = 4; // EINTR
+    private const int CreateNewFlags = SystemNative.OpenWriteOnly | SystemNative.OpenCloseOnExec | SystemNative.OpenCreate
+        | SystemNative.OpenExclusive | SystemNative.OpenNoFollow;
 
     private readonly string _path;
     private nint _fd;
@@ -30,13 +29,10 @@ internal sealed unsafe class UnixFileWriter : Stream
     /// </summary>
     public static UnixFileWriter? CreateNew(string path, int mode)
     {
-        var bytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        var utf8 = bytes <= 1024 ? stackalloc byte[bytes] : new byte[bytes];
-        utf8[Encoding.UTF8.GetBytes(path, utf8)] = 0;
         nint fd;
-        fixed (byte* p = utf8)
+        fixed (byte* utf8 = SystemNative.Utf8Path(path, stackalloc byte[SystemNative.StackPathBytes]))
         {
-            fd = SystemNativeOpen(p, CreateNewFlags, mode);
+            fd = SystemNative.Open(utf8, CreateNewFlags, mode);
         }
 
         return fd < 0 ? null : new UnixFileWriter(path, fd);
@@ -57,11 +53,11 @@ internal sealed unsafe class UnixFileWriter : Stream
             var written = 0;
             while (written < buffer.Length)
             {
-                var n = SystemNativeWrite(_fd, start + written, buffer.Length - written);
+                var n = SystemNative.Write(_fd, start + written, buffer.Length - written);
                 if (n < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Interrupted)
+                    if (errno == SystemNative.Interrupted)
                     {
                         continue;
                     }
@@ -77,7 +73,7 @@ internal sealed unsafe class UnixFileWriter : Stream
     /// <summary>Sets the permission bits exactly (the umask may have removed some at create).</summary>
     public void SetMode(int mode)
     {
-        if (SystemNativeFChMod(_fd, mode) != 0)
+        if (SystemNative.FChMod(_fd, mode) != 0)
         {
             throw Failure("Setting the mode of", Marshal.GetLastPInvokeError());
         }
@@ -87,7 +83,7 @@ internal sealed unsafe class UnixFileWriter : Stream
     public void SetTimes(DateTime modifiedUtc)
     {
         var ticks = modifiedUtc.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks;
-        var time = new TimeSpec
+        var time = new SystemNative.TimeSpec
         {
             Seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest),
             Nanoseconds = rest * 100,
@@ -98,10 +94,10 @@ internal sealed unsafe class UnixFileWriter : Stream
             time.Nanoseconds += 1_000_000_000;
         }
 
-        var times = stackalloc TimeSpec[2];
+        var times = stackalloc SystemNative.TimeSpec[2];
         times[0] = time;
         times[1] = time;
-        if (SystemNativeFUTimens(_fd, times) != 0)
+        if (SystemNative.FUTimens(_fd, times) != 0)
         {
             throw Failure("Setting the time of", Marshal.GetLastPInvokeError());
         }
@@ -124,32 +120,10 @@ internal sealed unsafe class UnixFileWriter : Stream
     {
         if (_fd >= 0)
         {
-            SystemNativeClose(_fd);
+            SystemNative.Close(_fd);
             _fd = -1;
         }
 
         base.Dispose(disposing);
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Open", SetLastError = true)]
-    private static extern nint SystemNativeOpen(byte* path, int flags, int mode);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Write", SetLastError = true)]
-    private static extern int SystemNativeWrite(nint fd, byte* buffer, int count);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FChMod", SetLastError = true)]
-    private static extern int SystemNativeFChMod(nint fd, int mode);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FUTimens", SetLastError = true)]
-    private static extern int SystemNativeFUTimens(nint fd, TimeSpec* times);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Close")]
-    private static extern int SystemNativeClose(nint fd);
 }

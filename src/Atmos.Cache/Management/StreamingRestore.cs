@@ -29,7 +29,7 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         {
             // Never leave the download running (it holds the file the caller deletes).
             await stop.CancelAsync().ConfigureAwait(false);
-            await SettleAsync(download.Completion).ConfigureAwait(false);
+            await download.Completion.SettleAsync().ConfigureAwait(false);
         }
 
         return (download.Match, stats);
@@ -46,7 +46,7 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         if (await Task.WhenAny(extracting, download.Completion).ConfigureAwait(false) == download.Completion && download.Completion.IsFaulted)
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await SettleAsync(extracting).ConfigureAwait(false);
+            await extracting.SettleAsync().ConfigureAwait(false);
             logger.Log(CacheLogLevel.Detail, "Stopped extracting the cache archive early: its download failed. The root was left as it was.");
             await download.Completion.ConfigureAwait(false);
         }
@@ -61,7 +61,7 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         catch (Exception)
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await SettleAsync(download.Completion).ConfigureAwait(false);
+            await download.Completion.SettleAsync().ConfigureAwait(false);
             // A cancelled read can surface in the extraction as a truncated archive: the cancellation is the cause.
             cancellationToken.ThrowIfCancellationRequested();
             if (download.Completion.Exception?.InnerException is { } downloadError)
@@ -84,19 +84,6 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         catch (Exception e)
         {
             return Task.FromException<ArchiveStats>(e);
-        }
-    }
-
-    /// <summary>Waits for a task whose failure no longer matters (the other side's error is the one thrown).</summary>
-    private static async Task SettleAsync(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Expected after the other side failed: usually a cancellation.
         }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class StreamingSave(IStreamingSaveBackend backend, ICacheLogger 
         if (await Task.WhenAny(writing, upload).ConfigureAwait(false) == upload && !upload.IsCompletedSuccessfully)
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await SettleAsync(writing).ConfigureAwait(false);
+            await writing.SettleAsync().ConfigureAwait(false);
             growing.Fail(new OperationCanceledException("The upload stopped before the archive was complete."));
             // A cancellation may surface as cancelled or as faulted (thrown on a read-ahead thread).
             if (!writing.IsCompletedSuccessfully)
@@ -49,7 +49,7 @@ internal sealed class StreamingSave(IStreamingSaveBackend backend, ICacheLogger 
         {
             growing.Fail(e);
             await stop.CancelAsync().ConfigureAwait(false);
-            await SettleAsync(upload).ConfigureAwait(false);
+            await upload.SettleAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -67,19 +67,6 @@ internal sealed class StreamingSave(IStreamingSaveBackend backend, ICacheLogger 
         catch (Exception e)
         {
             return Task.FromException<ArchiveStats>(e);
-        }
-    }
-
-    /// <summary>Waits for a task whose failure no longer matters (the other side's error is the one thrown).</summary>
-    private static async Task SettleAsync(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Expected after the other side failed: usually a cancellation.
         }
     }
 }
