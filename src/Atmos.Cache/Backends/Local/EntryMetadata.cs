@@ -32,7 +32,7 @@ internal sealed record EntryMetadata(string Key, long Size, DateTimeOffset Creat
         var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Object
             && root.TryGetProperty(nameof(Key), out var key) && key.ValueKind == JsonValueKind.String
-            && root.TryGetProperty(nameof(Size), out var size) && size.TryGetInt64(out var length)
+            && root.TryGetProperty(nameof(Size), out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var length)
             && root.TryGetProperty(nameof(CreatedAt), out var created) && created.ValueKind == JsonValueKind.String
             && created.TryGetDateTimeOffset(out var createdAt))
         {
