@@ -145,6 +145,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- github/actions backend: Azurite + the cache service emulator --------------------------------
+# Signed URLs point straight at Azurite (--direct-blobs), as real ones point at Azure storage: the
+# emulator's fault-injecting blob proxy is a test device and would only add a process on the path.
 free_port() {
   local port
   while :; do
@@ -162,7 +164,7 @@ if [ "$github" = 1 ]; then
   pids+=($!)
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break; sleep 0.2; done
   dotnet "$repo_root/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
-    --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$(free_port)" > "$run/emulator.log" 2>&1 &
+    --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$(free_port)" --direct-blobs > "$run/emulator.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 150); do grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" && break; sleep 0.2; done
   grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" || { log "the emulator did not start"; cat "$run/emulator.log" >&2; exit 1; }

@@ -100,7 +100,10 @@ public sealed class CacheServiceEmulator : IAsyncDisposable
         var (query, signature) = _account.BlobSas(Options.Container, blobName, permissions, now.AddMinutes(-5), now.Add(Options.SignedUrlLifetime));
         _signatures.Add(signature);
         _signatures.Add(Uri.EscapeDataString(signature));
-        return $"{BaseUrl.AbsoluteUri}{AzuriteAccount.Name}/{Options.Container}/{blobName}?{query}";
+        var account = Options.DirectBlobUrls
+            ? Options.AzuriteBlobEndpoint.AbsoluteUri.TrimEnd('/')
+            : $"{BaseUrl.AbsoluteUri}{AzuriteAccount.Name}";
+        return $"{account}/{Options.Container}/{blobName}?{query}";
     }
 
     /// <summary>Applies a pending reset, the down switch, or an injected status; true when it answered.</summary>

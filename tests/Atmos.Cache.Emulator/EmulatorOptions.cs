@@ -33,6 +33,13 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool ConflictAsTwirpError { get; init; }
 
+    /// <summary>
+    /// Signed URLs point straight at Azurite instead of at the emulator's fault-injecting blob proxy,
+    /// as real signed URLs point straight at Azure storage: no blob faults can be injected, and no
+    /// proxy shares the machine with the client (for benchmarks).
+    /// </summary>
+    public bool DirectBlobUrls { get; init; }
+
     /// <summary>How long signed URLs stay valid.</summary>
     public TimeSpan SignedUrlLifetime { get; init; } = TimeSpan.FromHours(6);
 }

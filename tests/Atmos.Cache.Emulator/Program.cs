@@ -5,7 +5,7 @@ namespace Atmos.Cache.Emulator;
 /// <summary>
 /// Runs the emulator on its own:
 /// <c>dotnet run --project tests/Atmos.Cache.Emulator -- --azurite http://127.0.0.1:10000/devstoreaccount1
-/// [--port N] [--runtime-token T] [--rest-token T] [--repository owner/repo] [--page-size N] [--conflict-as-error]</c>.
+/// [--port N] [--runtime-token T] [--rest-token T] [--repository owner/repo] [--page-size N] [--conflict-as-error] [--direct-blobs]</c>.
 /// Prints the environment a client needs, then serves until Ctrl+C.
 /// </summary>
 public static class EmulatorProgram
@@ -16,7 +16,7 @@ public static class EmulatorProgram
         var flags = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--conflict-as-error")
+            if (args[i] is "--conflict-as-error" or "--direct-blobs")
             {
                 flags.Add(args[i]);
             }
@@ -44,6 +44,7 @@ public static class EmulatorProgram
             Repository = values.GetValueOrDefault("--repository", defaults.Repository),
             MaxPageSize = values.TryGetValue("--page-size", out var pageSize) ? int.Parse(pageSize, CultureInfo.InvariantCulture) : defaults.MaxPageSize,
             ConflictAsTwirpError = flags.Contains("--conflict-as-error"),
+            DirectBlobUrls = flags.Contains("--direct-blobs"),
         };
 
         await using var emulator = await CacheServiceEmulator.StartAsync(options, logToConsole: true).ConfigureAwait(false);
@@ -60,7 +61,7 @@ public static class EmulatorProgram
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"error: {problem}");
-        Console.Error.WriteLine("usage: Atmos.Cache.Emulator --azurite <blob endpoint> [--port N] [--runtime-token T] [--rest-token T] [--repository owner/repo] [--page-size N] [--conflict-as-error]");
+        Console.Error.WriteLine("usage: Atmos.Cache.Emulator --azurite <blob endpoint> [--port N] [--runtime-token T] [--rest-token T] [--repository owner/repo] [--page-size N] [--conflict-as-error] [--direct-blobs]");
         return 2;
     }
 }

@@ -32,6 +32,24 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
+    public async Task With_direct_blob_urls_blocks_and_ranges_go_straight_to_storage()
+    {
+        await using var session = await EmulatorSession.StartAsync(o => o with { DirectBlobUrls = true });
+        var backend = session.Backend(EmulatorSession.SmallPieces);
+        var archive = session.Temp.RandomFile("large.archive", 3_000_000, seed: 11);
+
+        await backend.SaveAsync("deps-direct", EmulatorSession.GzipVersion, archive, CancellationToken.None);
+        var restored = session.Temp.File("restored");
+        await backend.RestoreAsync("deps-direct", NoRestoreKeys, EmulatorSession.GzipVersion, restored, CancellationToken.None);
+
+        Assert.AreEqual(TempFolder.Sha256(archive), TempFolder.Sha256(restored));
+        // The proxy saw none of the blob traffic: it went to Azurite itself.
+        Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.PutBlock));
+        Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.PutBlockList));
+        Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.RangedGet));
+    }
+
+    [TestMethod]
     public async Task Restore_of_an_unknown_key_is_not_found()
     {
         await using var session = await EmulatorSession.StartAsync();
