@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Errors;
@@ -21,7 +21,12 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Reserves the key+version. A Twirp <c>already_exists</c> error reads as ok=false.</summary>
     public async Task<CreateCacheEntryResult> CreateCacheEntryAsync(string key, string version, CancellationToken cancellationToken)
     {
-        var (body, error) = await CallAsync("CreateCacheEntry", new Dictionary<string, object> { ["key"] = key, ["version"] = version }, cancellationToken).ConfigureAwait(false);
+        var request = Request(json =>
+        {
+            json.WriteString("key", key);
+            json.WriteString("version", version);
+        });
+        var (body, error) = await CallAsync("CreateCacheEntry", request, cancellationToken).ConfigureAwait(false);
         if (error is { Code: TwirpError.AlreadyExists })
         {
             return new CreateCacheEntryResult(false, null);
@@ -34,12 +39,12 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Makes the uploaded content visible under the key+version.</summary>
     public async Task<FinalizeCacheEntryResult> FinalizeCacheEntryUploadAsync(string key, string version, long sizeBytes, CancellationToken cancellationToken)
     {
-        var request = new Dictionary<string, object>
+        var request = Request(json =>
         {
-            ["key"] = key,
-            ["version"] = version,
-            ["size_bytes"] = sizeBytes.ToString(CultureInfo.InvariantCulture),
-        };
+            json.WriteString("key", key);
+            json.WriteString("version", version);
+            json.WriteString("size_bytes", sizeBytes.ToString(CultureInfo.InvariantCulture));
+        });
         var (body, error) = await CallAsync("FinalizeCacheEntryUpload", request, cancellationToken).ConfigureAwait(false);
         ThrowIfError("FinalizeCacheEntryUpload", error);
         return new FinalizeCacheEntryResult(JsonFields.Bool(body, "ok"), JsonFields.String(body, "entry_id"));
@@ -48,22 +53,50 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Looks up the exact key, then each restore key as a prefix (newest first).</summary>
     public async Task<CacheEntryDownloadResult> GetCacheEntryDownloadUrlAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
     {
-        var request = new Dictionary<string, object> { ["key"] = key, ["restore_keys"] = restoreKeys, ["version"] = version };
+        var request = Request(json =>
+        {
+            json.WriteString("key", key);
+            json.WriteStartArray("restore_keys");
+            foreach (var restoreKey in restoreKeys)
+            {
+                json.WriteStringValue(restoreKey);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("version", version);
+        });
         var (body, error) = await CallAsync("GetCacheEntryDownloadURL", request, cancellationToken).ConfigureAwait(false);
         ThrowIfError("GetCacheEntryDownloadURL", error);
         return new CacheEntryDownloadResult(JsonFields.Bool(body, "ok"), JsonFields.String(body, "signed_download_url"), JsonFields.String(body, "matched_key"));
     }
 
-    private Task<(JsonElement Body, TwirpError? Error)> CallAsync(string method, Dictionary<string, object> request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A request body written with the framework's precompiled JSON writer (the reflection-based
+    /// serializer was JIT-compiled in every build step that called the service).
+    /// </summary>
+    private static byte[] Request(Action<Utf8JsonWriter> writeFields)
     {
-        var payload = JsonSerializer.Serialize(request);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            writeFields(json);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private Task<(JsonElement Body, TwirpError? Error)> CallAsync(string method, byte[] payload, CancellationToken cancellationToken)
+    {
         var what = $"The cache service call {method}";
         return retry.ExecuteAsync(what, retry.Settings.RequestTimeout, async token =>
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_serviceBase, method));
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", runtimeToken);
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            message.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+            message.Content = new ByteArrayContent(payload);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             await HttpResponses.ThrowIfTransientAsync(response, what, redactor, token).ConfigureAwait(false);
             using (response)
