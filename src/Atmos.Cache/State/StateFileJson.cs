@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Atmos.Cache.State;
@@ -45,40 +44,34 @@ internal static class StateFileJson
     }
 
     /// <summary>The marker's bytes, indented; unset fields are left out.</summary>
-    public static byte[] Write(IReadOnlyDictionary<string, KeyState> entries)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+    public static byte[] Write(IReadOnlyDictionary<string, KeyState> entries) => JsonObjectBytes.Write(
+        json =>
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject(EntriesProperty);
+            json.WriteStartObject(EntriesProperty);
             foreach (var (key, state) in entries)
             {
-                writer.WriteStartObject(key);
+                json.WriteStartObject(key);
                 if (state.RestoredFrom is { } restoredFrom)
                 {
-                    writer.WriteString(RestoredFromProperty, restoredFrom);
+                    json.WriteString(RestoredFromProperty, restoredFrom);
                 }
 
                 if (state.MatchedKey is { } matchedKey)
                 {
-                    writer.WriteString(MatchedKeyProperty, matchedKey);
+                    json.WriteString(MatchedKeyProperty, matchedKey);
                 }
 
                 if (state.Saved)
                 {
-                    writer.WriteBoolean(SavedProperty, true);
+                    json.WriteBoolean(SavedProperty, true);
                 }
 
-                writer.WriteEndObject();
+                json.WriteEndObject();
             }
 
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+            json.WriteEndObject();
+        },
+        indented: true);
 
     private static string? StringOrNull(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

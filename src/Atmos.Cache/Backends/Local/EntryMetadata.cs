@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Atmos.Cache.Backends.Local;
@@ -10,20 +9,12 @@ namespace Atmos.Cache.Backends.Local;
 /// </summary>
 internal sealed record EntryMetadata(string Key, long Size, DateTimeOffset CreatedAt)
 {
-    public byte[] ToJson()
+    public byte[] ToJson() => JsonObjectBytes.Write(json =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(nameof(Key), Key);
-            writer.WriteNumber(nameof(Size), Size);
-            writer.WriteString(nameof(CreatedAt), CreatedAt);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+        json.WriteString(nameof(Key), Key);
+        json.WriteNumber(nameof(Size), Size);
+        json.WriteString(nameof(CreatedAt), CreatedAt);
+    });
 
     /// <summary>The metadata, or null when a field is missing or of the wrong type; throws <see cref="JsonException"/> on malformed JSON.</summary>
     public static EntryMetadata? FromJson(byte[] json)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -21,7 +20,7 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Reserves the key+version. A Twirp <c>already_exists</c> error reads as ok=false.</summary>
     public async Task<CreateCacheEntryResult> CreateCacheEntryAsync(string key, string version, CancellationToken cancellationToken)
     {
-        var request = Request(json =>
+        var request = JsonObjectBytes.Write(json =>
         {
             json.WriteString("key", key);
             json.WriteString("version", version);
@@ -39,7 +38,7 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Makes the uploaded content visible under the key+version.</summary>
     public async Task<FinalizeCacheEntryResult> FinalizeCacheEntryUploadAsync(string key, string version, long sizeBytes, CancellationToken cancellationToken)
     {
-        var request = Request(json =>
+        var request = JsonObjectBytes.Write(json =>
         {
             json.WriteString("key", key);
             json.WriteString("version", version);
@@ -53,7 +52,7 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
     /// <summary>Looks up the exact key, then each restore key as a prefix (newest first).</summary>
     public async Task<CacheEntryDownloadResult> GetCacheEntryDownloadUrlAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
     {
-        var request = Request(json =>
+        var request = JsonObjectBytes.Write(json =>
         {
             json.WriteString("key", key);
             json.WriteStartArray("restore_keys");
@@ -68,23 +67,6 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
         var (body, error) = await CallAsync("GetCacheEntryDownloadURL", request, cancellationToken).ConfigureAwait(false);
         ThrowIfError("GetCacheEntryDownloadURL", error);
         return new CacheEntryDownloadResult(JsonFields.Bool(body, "ok"), JsonFields.String(body, "signed_download_url"), JsonFields.String(body, "matched_key"));
-    }
-
-    /// <summary>
-    /// A request body written with the framework's precompiled JSON writer (the reflection-based
-    /// serializer was JIT-compiled in every build step that called the service).
-    /// </summary>
-    private static byte[] Request(Action<Utf8JsonWriter> writeFields)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            writeFields(json);
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     private Task<(JsonElement Body, TwirpError? Error)> CallAsync(string method, byte[] payload, CancellationToken cancellationToken)
