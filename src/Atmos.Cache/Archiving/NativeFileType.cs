@@ -50,20 +50,7 @@ internal static class NativeFileType
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe FileKind ProbeUnix(string path)
-    {
-        // Larger than any version of the shim's FileStatus struct; Mode is the second int.
-        var status = stackalloc byte[512];
-        fixed (byte* utf8 = SystemNative.Utf8Path(path, stackalloc byte[SystemNative.StackPathBytes]))
-        {
-            if (SystemNative.LStat(utf8, status) != 0)
-            {
-                return FileKind.Missing;
-            }
-        }
-
-        return KindOf(*(int*)(status + 4));
-    }
+    private static FileKind ProbeUnix(string path) => UnixFileSystem.LStat(path)?.Kind ?? FileKind.Missing;
 
     /// <summary>The kind of an entry from the file type bits of its mode.</summary>
     public static FileKind KindOf(int mode) => (mode & TypeMask) switch
