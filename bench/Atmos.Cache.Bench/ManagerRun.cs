@@ -1,9 +1,9 @@
 using Atmos.Cache.Archiving;
-using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.Local;
+using Atmos.Cache.Backends;
 using Atmos.Cache.Configuration;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 
 namespace Atmos.Cache.Bench;
 

@@ -6,7 +6,7 @@ namespace Atmos.Cache.Bench;
 internal sealed record Measurement(string Corpus, string Kind, string Case, int Round, double WallSeconds, long PeakRssKb, long OutputBytes, long InputBytes, double? EngineSeconds = null);
 
 /// <summary>
-/// The tab-separated results that build/bench.sh appends to, one line per timed process:
+/// The tab-separated results that eng/bench.sh appends to, one line per timed process:
 /// corpus, kind, case, round, wall seconds, peak RSS KiB, output bytes, input bytes, and for engine rows
 /// the engine's own seconds (measured inside the process, after the runtime started).
 /// </summary>

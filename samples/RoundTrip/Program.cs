@@ -1,6 +1,6 @@
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Configuration;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 using RoundTrip;
 
 // Run 1: the root starts empty, restore misses, a small toolchain-like tree is written and saved.

@@ -1,4 +1,3 @@
-using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Emulator.Faults;
 using Atmos.Cache.Errors;

@@ -1,9 +1,9 @@
-using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Operations;
+using Atmos.Cache.Root;
 using Atmos.Cache.Testing;
-using Atmos.Cache.Management;
 
 namespace Atmos.Cache.GitHub.Tests;
 

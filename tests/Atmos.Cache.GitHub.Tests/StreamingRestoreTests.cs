@@ -1,14 +1,13 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using TarEntryType = System.Formats.Tar.TarEntryType;
-using Atmos.Cache.Archiving;
-using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
+using Atmos.Cache.Root;
 using Atmos.Cache.Testing;
+using TarEntryType = System.Formats.Tar.TarEntryType;
 
 namespace Atmos.Cache.GitHub.Tests;
 

@@ -1,11 +1,11 @@
-using Atmos.Cache.Archiving;
-using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
+using Atmos.Cache.Root;
+using Atmos.Cache.Streaming;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;

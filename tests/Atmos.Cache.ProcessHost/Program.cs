@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Configuration;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 
 // Usage: Atmos.Cache.ProcessHost <root> <store> <key> <go-file>
 // Waits until <go-file> exists (so sibling processes start their work together), then restores,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Atmos.Cache.Archiving;
+using Atmos.Cache.Root;
 using Atmos.Cache.State;
 
 namespace Atmos.Cache.Build.Lifecycle;

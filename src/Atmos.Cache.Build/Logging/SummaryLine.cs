@@ -1,5 +1,5 @@
 using System.Globalization;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 
 namespace Atmos.Cache.Build.Logging;
 

@@ -1,10 +1,10 @@
-using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Atmos.Cache.Archiving;
+using System.Text.Json;
+using System.Text;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Build.Output;
 

@@ -3,7 +3,7 @@ using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 

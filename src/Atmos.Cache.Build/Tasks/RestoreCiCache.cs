@@ -2,7 +2,7 @@ using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Build.Output;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 using Microsoft.Build.Framework;
 
 namespace Atmos.Cache.Build.Tasks;

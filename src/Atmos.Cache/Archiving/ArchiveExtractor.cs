@@ -1,3 +1,6 @@
+using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Extraction;
+using Atmos.Cache.Archiving.Tar;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 

@@ -1,6 +1,10 @@
 using System.Text;
+using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Writing;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Native;
+using Atmos.Cache.Root;
 using ICSharpCode.SharpZipLib.Tar;
 
 namespace Atmos.Cache.Archiving;

@@ -1,3 +1,4 @@
+using Atmos.Cache.Streaming;
 namespace Atmos.Cache.Backends;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Atmos.Cache.Errors;
 
 namespace Atmos.Cache.Keys;

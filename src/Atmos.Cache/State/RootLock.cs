@@ -1,5 +1,5 @@
-using Atmos.Cache.Archiving;
 using Atmos.Cache.Diagnostics;
+using Atmos.Cache.Root;
 
 namespace Atmos.Cache.State;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Atmos.Cache.Archiving;
+using Atmos.Cache.Root;
 
 namespace Atmos.Cache.State;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Atmos.Cache.Archiving;
 using Atmos.Cache.Build.Output;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 

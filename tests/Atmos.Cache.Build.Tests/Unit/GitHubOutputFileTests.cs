@@ -1,5 +1,4 @@
 using Atmos.Cache.Build.Output;
-using Atmos.Cache.Build.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Build.Tests.Unit;

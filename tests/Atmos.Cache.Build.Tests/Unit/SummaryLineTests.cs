@@ -1,5 +1,5 @@
 using Atmos.Cache.Build.Logging;
-using Atmos.Cache.Management;
+using Atmos.Cache.Operations;
 
 namespace Atmos.Cache.Build.Tests.Unit;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Atmos.Cache.Emulator.Cache;
 using Atmos.Cache.Emulator.Faults;
 using Atmos.Cache.Emulator.Storage;
 

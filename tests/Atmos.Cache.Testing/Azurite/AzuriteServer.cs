@@ -7,7 +7,7 @@ namespace Atmos.Cache.Testing.Azurite;
 
 /// <summary>
 /// One Azurite blob server for the test run: installed into .tools/azurite by
-/// build/install-azurite.sh when missing, started on 127.0.0.1 with a free port and a temporary
+/// eng/install-azurite.sh when missing, started on 127.0.0.1 with a free port and a temporary
 /// folder, and killed at the end.
 /// </summary>
 public sealed class AzuriteServer : IDisposable
@@ -31,7 +31,7 @@ public sealed class AzuriteServer : IDisposable
         var entry = Path.Combine(root, ".tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(entry))
         {
-            await RunAsync("bash", [Path.Combine(root, "build", "install-azurite.sh")], TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+            await RunAsync("bash", [Path.Combine(root, "eng", "install-azurite.sh")], TimeSpan.FromMinutes(5)).ConfigureAwait(false);
         }
 
         var port = FreePort();

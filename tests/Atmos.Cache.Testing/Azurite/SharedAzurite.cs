@@ -1,4 +1,3 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Atmos.Cache.Testing.Azurite;
 
@@ -22,7 +21,7 @@ public static class SharedAzurite
         }
         catch (Exception e)
         {
-            var reason = $"Azurite is not running ({e.Message}). Run build/install-azurite.sh (needs Node.js and npm).";
+            var reason = $"Azurite is not running ({e.Message}). Run eng/install-azurite.sh (needs Node.js and npm).";
             if (IsCi)
             {
                 Assert.Fail("CI=true forbids skipping the tests that need Azurite: " + reason);

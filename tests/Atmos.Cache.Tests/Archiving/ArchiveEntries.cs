@@ -1,4 +1,5 @@
-using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Tar;
 
 namespace Atmos.Cache.Tests.Archiving;
 

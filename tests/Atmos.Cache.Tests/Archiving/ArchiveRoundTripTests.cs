@@ -1,5 +1,5 @@
 using Atmos.Cache.Archiving;
-using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Root;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

@@ -1,7 +1,7 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Root;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

@@ -1,6 +1,5 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

@@ -1,7 +1,6 @@
 using System.Text;
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

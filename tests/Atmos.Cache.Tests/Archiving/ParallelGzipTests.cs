@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Compression;
 
 namespace Atmos.Cache.Tests.Archiving;
 

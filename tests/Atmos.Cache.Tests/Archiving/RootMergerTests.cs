@@ -1,5 +1,4 @@
-using Atmos.Cache.Archiving;
-using Atmos.Cache.Tests.Support;
+using Atmos.Cache.Archiving.Extraction;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

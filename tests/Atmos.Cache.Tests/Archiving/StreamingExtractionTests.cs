@@ -1,6 +1,6 @@
 using Atmos.Cache.Archiving;
-using Atmos.Cache.Backends;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Streaming;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

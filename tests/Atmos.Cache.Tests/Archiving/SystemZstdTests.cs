@@ -1,5 +1,5 @@
-using Atmos.Cache.Archiving;
-using Atmos.Cache.Archiving.Zstd;
+using Atmos.Cache.Archiving.Compression.Zstd;
+using Atmos.Cache.Archiving.Compression;
 
 namespace Atmos.Cache.Tests.Archiving;
 

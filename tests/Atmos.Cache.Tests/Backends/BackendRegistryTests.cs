@@ -3,7 +3,6 @@ using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Backends;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Backends;

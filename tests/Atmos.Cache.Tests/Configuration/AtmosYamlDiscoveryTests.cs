@@ -1,3 +1,4 @@
+using Atmos.Cache.Archiving;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Tests.Keys;
@@ -134,7 +135,7 @@ public sealed class AtmosYamlDiscoveryTests
               cache:
                 compression: zstd
             """);
-        Assert.AreEqual(Atmos.Cache.Archiving.ArchiveCompression.Zstd, _ws.Resolve().Compression);
+        Assert.AreEqual(ArchiveCompression.Zstd, _ws.Resolve().Compression);
     }
 
     [TestMethod]

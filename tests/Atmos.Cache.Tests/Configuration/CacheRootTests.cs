@@ -1,5 +1,4 @@
 using Atmos.Cache.Configuration;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Configuration;

@@ -1,5 +1,4 @@
 using Atmos.Cache.Keys;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Keys;

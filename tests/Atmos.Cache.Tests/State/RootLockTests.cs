@@ -1,6 +1,5 @@
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.State;
-using Atmos.Cache.Tests.Support;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.State;

@@ -5,6 +5,7 @@ using Atmos.Cache.Backends.GitHub.Twirp;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Streaming;
 
 namespace Atmos.Cache.Backends.GitHub;
 

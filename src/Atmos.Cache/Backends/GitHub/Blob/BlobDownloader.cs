@@ -4,6 +4,7 @@ using System.Net;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Streaming;
 using Microsoft.Win32.SafeHandles;
 
 namespace Atmos.Cache.Backends.GitHub.Blob;

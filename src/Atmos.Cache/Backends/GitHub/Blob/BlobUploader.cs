@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Streaming;
 using Microsoft.Win32.SafeHandles;
 
 namespace Atmos.Cache.Backends.GitHub.Blob;

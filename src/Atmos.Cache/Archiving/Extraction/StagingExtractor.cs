@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+using Atmos.Cache.Archiving.Tar;
+using Atmos.Cache.Errors;
+using Atmos.Cache.Native;
+using Atmos.Cache.Root;
+
+namespace Atmos.Cache.Archiving.Extraction;
+
+/// <summary>
+/// The extraction loop: validates every entry and writes it into the staging folder, bounded by
+/// the size and entry limits. Folder modes and times are only collected (applied after the merge).
+/// </summary>
+internal sealed class StagingExtractor
+{
+    private const int PermissionBits = 0x1FF;
+    private const int DefaultFileMode = 0x1A4; // 0644, when an archive stores no permission bits
+    private const long PreallocateFrom = 1 << 20;
+
+    private readonly StrictTarReader _reader;
+    private readonly string _stagingRoot;
+    private readonly ExtractOptions _options;
+    private readonly int _modesKeptByCreate;
+    private readonly CancellationToken _cancellationToken;
+    private readonly StagingIndex _index;
+
+    // modesKeptByCreate: the permission bits that survive the process umask on create.
+    public StagingExtractor(StrictTarReader reader, string stagingRoot, ExtractOptions options, int modesKeptByCreate, CancellationToken cancellationToken)
+    {
+        _reader = reader;
+        _stagingRoot = stagingRoot;
+        _options = options;
+        _modesKeptByCreate = modesKeptByCreate;
+        _cancellationToken = cancellationToken;
+        _index = new StagingIndex(stagingRoot);
+    }
+
+    public long Entries { get; private set; }
+
+    public long ContentBytes { get; private set; }
+
+    /// <summary>Archived folders with their mode and modification time (last entry wins).</summary>
+    public Dictionary<string, (int Mode, DateTime ModifiedUtc)> Folders { get; } = new(StringComparer.Ordinal);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ExtractAll()
+    {
+        while (_reader.Next() is { } entry)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (++Entries > _options.MaxEntries)
+            {
+                throw new CacheArchiveException(
+                    $"The cache archive holds more than {_options.MaxEntries} entries (the limit), so it was not restored; '{EntryPathValidator.Display(entry.Name)}' is one too many.");
+            }
+
+            var relative = EntryPathValidator.Normalize(entry.Name);
+            if (relative.Length == 0)
+            {
+                if (entry.Type != TarEntryType.Folder)
+                {
+                    throw EntryPathValidator.Unsafe(entry.Name, "names the cache root itself but is not a folder");
+                }
+
+                // "./" from `tar -C root .`: the root already exists.
+                continue;
+            }
+
+            switch (entry.Type)
+            {
+                case TarEntryType.File:
+                    ExtractFile(entry, relative);
+                    break;
+                case TarEntryType.Folder:
+                    _index.Register(relative, StagingIndex.Kind.Folder, entry.Name);
+                    Directory.CreateDirectory(Path.Combine(_stagingRoot, relative));
+                    Folders[relative] = (entry.Mode & PermissionBits, entry.ModifiedUtc);
+                    break;
+                case TarEntryType.Symlink:
+                    ExtractSymlink(entry, relative);
+                    break;
+                case TarEntryType.HardLink:
+                    throw EntryPathValidator.Unsafe(entry.Name, $"is a hard link (to '{EntryPathValidator.Display(entry.LinkName)}'), which cache archives never contain");
+                case TarEntryType.CharacterDevice:
+                case TarEntryType.BlockDevice:
+                    throw EntryPathValidator.Unsafe(entry.Name, "is a device, which cache archives never contain");
+                case TarEntryType.Fifo:
+                    throw EntryPathValidator.Unsafe(entry.Name, "is a fifo, which cache archives never contain");
+                default:
+                    throw EntryPathValidator.Unsafe(entry.Name, $"has the unsupported tar entry type '{EntryPathValidator.Display(entry.TypeFlag.ToString())}'");
+            }
+        }
+
+        // Links may point through links that came later in the archive: check the whole set now.
+        foreach (var (path, target) in _index.Symlinks)
+        {
+            if (!SymlinkContainment.StaysInside(path, target, _index.LinkTargetOf))
+            {
+                throw EntryPathValidator.Unsafe(path, $"is a symbolic link to '{EntryPathValidator.Display(target)}', which resolves outside the cache root");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ExtractFile(TarEntryHeader entry, string relative)
+    {
+        if (entry.Size > _options.MaxTotalBytes - ContentBytes)
+        {
+            throw new CacheArchiveException(
+                $"The cache archive holds more than {_options.MaxTotalBytes} bytes of content (the limit), so it was not restored; the entry '{EntryPathValidator.Display(entry.Name)}' ({entry.Size} bytes) goes over it.");
+        }
+
+        var replace = _index.Register(relative, StagingIndex.Kind.File, entry.Name);
+        var path = Path.Combine(_stagingRoot, relative);
+        if (replace)
+        {
+            File.Delete(path);
+        }
+
+        var mode = entry.Mode & PermissionBits;
+        if (mode == 0)
+        {
+            mode = DefaultFileMode;
+        }
+
+        if (entry.Size < PreallocateFrom && UnixFileSystem.IsAvailable && UnixFileWriter.CreateNew(path, mode) is { } file)
+        {
+            using (file)
+            {
+                _reader.CopyContentTo(file);
+                if ((mode & ~_modesKeptByCreate) != 0)
+                {
+                    file.SetMode(mode);
+                }
+
+                file.SetTimes(entry.ModifiedUtc);
+            }
+
+            ContentBytes += entry.Size;
+            return;
+        }
+
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            PreallocationSize = entry.Size >= PreallocateFrom ? entry.Size : 0,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = (UnixFileMode)mode;
+        }
+
+        using (var stream = new FileStream(path, options))
+        {
+            _reader.CopyContentTo(stream);
+            if (!OperatingSystem.IsWindows() && (mode & ~_modesKeptByCreate) != 0)
+            {
+                // The umask removed bits the archive asks for.
+                File.SetUnixFileMode(stream.SafeFileHandle, (UnixFileMode)mode);
+            }
+
+            File.SetLastWriteTimeUtc(stream.SafeFileHandle, entry.ModifiedUtc);
+        }
+
+        ContentBytes += entry.Size;
+    }
+
+    private void ExtractSymlink(TarEntryHeader entry, string relative)
+    {
+        var target = entry.LinkName;
+        if (target.Length == 0)
+        {
+            throw EntryPathValidator.Unsafe(entry.Name, "is a symbolic link without a target");
+        }
+
+        if (target.Contains('\0') || target.Contains('\\'))
+        {
+            throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link whose target '{EntryPathValidator.Display(target)}' contains a NUL or backslash");
+        }
+
+        if (SymlinkContainment.IsAbsolute(target))
+        {
+            throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to the absolute path '{EntryPathValidator.Display(target)}'");
+        }
+
+        // Early check against the links seen so far; the whole set is checked again at the end.
+        if (!SymlinkContainment.StaysInside(relative, target, _index.LinkTargetOf))
+        {
+            throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to '{EntryPathValidator.Display(target)}', which resolves outside the cache root");
+        }
+
+        var replace = _index.Register(relative, StagingIndex.Kind.Symlink, entry.Name);
+        var path = Path.Combine(_stagingRoot, relative);
+        if (replace)
+        {
+            File.Delete(path);
+        }
+
+        File.CreateSymbolicLink(path, target);
+        _index.RecordLinkTarget(relative, target);
+    }
+}

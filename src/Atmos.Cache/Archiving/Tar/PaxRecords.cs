@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace Atmos.Cache.Archiving.Tar;
+
+/// <summary>Parses POSIX extended header records ("&lt;length&gt; &lt;key&gt;=&lt;value&gt;\n").</summary>
+internal static class PaxRecords
+{
+    /// <summary>Adds the records to <paramref name="values"/>; false when the data is malformed.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> values)
+    {
+        while (data.Length > 0)
+        {
+            var space = data.IndexOf((byte)' ');
+            if (space <= 0
+                || !int.TryParse(data[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                || length <= space + 1
+                || length > data.Length
+                || data[length - 1] != (byte)'\n')
+            {
+                return false;
+            }
+
+            var record = data[(space + 1)..(length - 1)];
+            var equals = record.IndexOf((byte)'=');
+            if (equals <= 0)
+            {
+                return false;
+            }
+
+            values[Encoding.UTF8.GetString(record[..equals])] = Encoding.UTF8.GetString(record[(equals + 1)..]);
+            data = data[length..];
+        }
+
+        return true;
+    }
+
+    /// <summary>A PAX time ("seconds[.fraction]", possibly negative) as UTC.</summary>
+    public static bool TryTime(string text, out DateTime utc)
+    {
+        utc = default;
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return false;
+        }
+
+        var ticks = decimal.Truncate(seconds * TimeSpan.TicksPerSecond);
+        var min = (decimal)(DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks);
+        var max = (decimal)(DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks);
+        utc = DateTime.UnixEpoch.AddTicks((long)Math.Clamp(ticks, min, max));
+        return true;
+    }
+}

@@ -1,0 +1,215 @@
+using Atmos.Cache.Archiving;
+using Atmos.Cache.Backends.Local;
+using Atmos.Cache.Configuration;
+using Atmos.Cache.Errors;
+using Atmos.Cache.Operations;
+using Atmos.Cache.State;
+using Atmos.Cache.Testing;
+
+namespace Atmos.Cache.Tests.Operations;
+
+[TestClass]
+public sealed class CacheManagerTests
+{
+    private const string StateFolder = ".atmos-cache";
+
+    public TestContext TestContext { get; set; } = null!;
+
+    private CancellationToken Cancel => TestContext.CancellationToken;
+
+    [TestMethod]
+    public async Task FirstRestore_IsAMiss_AndIsRecorded_SoASecondRestoreIsSkipped()
+    {
+        using var temp = new TempFolder();
+        var manager = ManagerFor(TestConfigs.For(temp));
+
+        var first = await manager.RestoreAsync(Cancel);
+        var second = await manager.RestoreAsync(Cancel);
+
+        Assert.IsFalse(first.Hit);
+        Assert.IsFalse(first.Skipped);
+        Assert.IsTrue(second.Skipped);
+        Assert.IsFalse(second.Hit);
+        Assert.AreEqual(RestoredFrom.Miss, new StateMarker(manager.Config.Root).Get(manager.Config.Key)!.RestoredFrom);
+    }
+
+    [TestMethod]
+    public async Task SaveAfterMiss_Uploads_ThenASecondSaveIsSkipped()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        var manager = ManagerFor(config);
+        await manager.RestoreAsync(Cancel);
+        SampleTree.Create(config.Root);
+
+        var saved = await manager.SaveAsync(Cancel);
+        var again = await manager.SaveAsync(Cancel);
+
+        Assert.IsTrue(saved.Saved);
+        Assert.IsFalse(saved.Skipped);
+        Assert.IsGreaterThan(0L, saved.ArchiveBytes);
+        Assert.IsTrue(again.Skipped);
+        Assert.AreEqual(SkipReasons.AlreadySaved, again.Reason);
+        Assert.HasCount(1, await manager.ListAsync("", Cancel));
+    }
+
+    [TestMethod]
+    public async Task ExactHit_RestoresTheIdenticalTree_AndTheFollowingSaveIsSkipped()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        SampleTree.Create(config.Root);
+        await ManagerFor(config).SaveAsync(Cancel);
+        var saved = TreeListing.OfContent(config.Root);
+        var fresh = config with { Root = temp.Combine("fresh-machine-root") };
+        var manager = ManagerFor(fresh);
+
+        var restored = await manager.RestoreAsync(Cancel);
+        var save = await manager.SaveAsync(Cancel);
+
+        Assert.IsTrue(restored.Hit);
+        Assert.IsTrue(restored.Exact);
+        Assert.AreEqual(config.Key, restored.MatchedKey);
+        TreeListing.AssertSame(saved, TreeListing.OfContent(fresh.Root));
+        Assert.IsTrue(save.Skipped);
+        Assert.AreEqual(SkipReasons.ExactHit, save.Reason);
+    }
+
+    [TestMethod]
+    public async Task PrefixHit_RestoresTheNewestMatch_AndSaveStoresTheNewKey()
+    {
+        using var temp = new TempFolder();
+        var old = TestConfigs.For(temp, "deps-linux-old");
+        SampleTree.Create(old.Root);
+        File.WriteAllText(Path.Combine(old.Root, "variant.txt"), "old");
+        await ManagerFor(old).SaveAsync(Cancel);
+        var current = TestConfigs.For(temp, "deps-linux-new", "deps-linux-") with { Root = temp.Combine("root2") };
+        var manager = ManagerFor(current);
+
+        var restored = await manager.RestoreAsync(Cancel);
+        var saved = await manager.SaveAsync(Cancel);
+
+        Assert.IsTrue(restored.Hit);
+        Assert.IsFalse(restored.Exact);
+        Assert.AreEqual("deps-linux-old", restored.MatchedKey);
+        Assert.IsTrue(saved.Saved);
+        Assert.IsFalse(saved.Skipped);
+        CollectionAssert.AreEquivalent(new[] { "deps-linux-old", "deps-linux-new" }, (await manager.ListAsync("deps-", Cancel)).Select(e => e.Key).ToArray());
+        var state = new StateMarker(current.Root).Get(current.Key)!;
+        Assert.AreEqual(RestoredFrom.Prefix, state.RestoredFrom);
+        Assert.AreEqual("deps-linux-old", state.MatchedKey);
+        Assert.IsTrue(state.Saved);
+    }
+
+    [TestMethod]
+    public async Task Save_KeyAlreadyStoredByAnotherJob_CountsAsSaved()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        SampleTree.Create(config.Root);
+        await ManagerFor(config).SaveAsync(Cancel);
+        var otherJob = config with { Root = temp.Combine("other-root") };
+        SampleTree.Create(otherJob.Root);
+        File.WriteAllText(Path.Combine(otherJob.Root, "variant.txt"), "different");
+
+        var result = await ManagerFor(otherJob).SaveAsync(Cancel);
+
+        Assert.IsTrue(result.Saved);
+        Assert.IsTrue(result.Skipped);
+        Assert.AreEqual(SkipReasons.AlreadyExists, result.Reason);
+        Assert.IsTrue(new StateMarker(otherJob.Root).Get(config.Key)!.Saved);
+    }
+
+    [TestMethod]
+    public async Task Restore_OfACorruptEntry_FailsAndLeavesTheRootAsItWas()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        var corrupt = temp.Combine("corrupt.tgz");
+        File.WriteAllBytes(corrupt, [0x1f, 0x8b, 0x08, 0x00, .. "definitely not a deflate stream"u8.ToArray()]);
+        await new LocalBackend(config.LocalDirectory).SaveAsync(config.Key, CacheVersion.For(config.Compression), corrupt, Cancel);
+        SampleTree.Create(config.Root);
+        File.WriteAllText(Path.Combine(config.Root, "variant.txt"), "existing");
+        var before = TreeListing.OfContent(config.Root);
+
+        await Assert.ThrowsExactlyAsync<CacheArchiveException>(() => ManagerFor(config).RestoreAsync(Cancel));
+
+        TreeListing.AssertSame(before, TreeListing.OfContent(config.Root));
+        Assert.IsNull(new StateMarker(config.Root).Get(config.Key), "a failed restore records nothing, so it can be tried again");
+        Assert.HasCount(0, Directory.GetFileSystemEntries(Path.Combine(config.Root, StateFolder, "tmp")), "no scratch files are left behind");
+    }
+
+    [TestMethod]
+    public async Task Save_WithoutARoot_IsSkipped()
+    {
+        using var temp = new TempFolder();
+
+        var result = await ManagerFor(TestConfigs.For(temp)).SaveAsync(Cancel);
+
+        Assert.IsTrue(result.Skipped);
+        Assert.AreEqual(SkipReasons.NoRoot, result.Reason);
+        Assert.IsFalse(Directory.Exists(temp.Combine("root")));
+    }
+
+    [TestMethod]
+    public async Task InvalidKey_IsAConfigurationError_BeforeAnyWork()
+    {
+        using var temp = new TempFolder();
+        var manager = ManagerFor(TestConfigs.For(temp, "has,comma"));
+
+        await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => manager.RestoreAsync(Cancel));
+        await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => manager.SaveAsync(Cancel));
+        Assert.IsFalse(Directory.Exists(temp.Combine("root")));
+    }
+
+    [TestMethod]
+    public async Task Delete_RemovesTheEntry_AndRejectsAnEmptyKey()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        SampleTree.Create(config.Root);
+        var manager = ManagerFor(config);
+        await manager.SaveAsync(Cancel);
+
+        await manager.DeleteAsync(config.Key, Cancel);
+
+        Assert.HasCount(0, await manager.ListAsync("", Cancel));
+        await Assert.ThrowsExactlyAsync<CacheConfigurationException>(() => manager.DeleteAsync(" ", Cancel));
+    }
+
+    [TestMethod]
+    public async Task ZstdSave_IsStoredInItsOwnNamespace_AndRestores()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
+        SampleTree.Create(config.Root);
+        await ManagerFor(config).SaveAsync(Cancel);
+        var gzipReader = config with { Root = temp.Combine("gzip-root"), Compression = ArchiveCompression.Gzip };
+        var zstdReader = config with { Root = temp.Combine("zstd-root") };
+
+        var gzipResult = await ManagerFor(gzipReader).RestoreAsync(Cancel);
+        var zstdResult = await ManagerFor(zstdReader).RestoreAsync(Cancel);
+
+        Assert.IsFalse(gzipResult.Hit, "a gzip reader never receives a zstd entry");
+        Assert.IsTrue(zstdResult.Exact);
+        TreeListing.AssertSame(TreeListing.OfContent(config.Root), TreeListing.OfContent(zstdReader.Root));
+    }
+
+    [TestMethod]
+    public async Task LeftoversOfACrashedRestore_AreRemovedByTheNextOperation()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        SampleTree.Create(config.Root);
+        var scratch = Path.Combine(config.Root, StateFolder, "tmp");
+        Directory.CreateDirectory(Path.Combine(scratch, "extract-crashed", "half", "written"));
+        File.WriteAllText(Path.Combine(scratch, "restore-crashed.archive"), "partial download");
+
+        await ManagerFor(config).SaveAsync(Cancel);
+
+        Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
+    }
+
+    private static CacheManager ManagerFor(CacheConfig config) =>
+        new(new LocalBackend(config.LocalDirectory, new SteppingTimeProvider()), config);
+}

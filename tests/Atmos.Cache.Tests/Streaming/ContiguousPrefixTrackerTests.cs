@@ -1,0 +1,52 @@
+using Atmos.Cache.Streaming;
+using Atmos.Cache.Testing;
+
+namespace Atmos.Cache.Tests.Streaming;
+
+/// <summary>Ranges finishing in any order publish only the part complete from the start.</summary>
+[TestClass]
+public sealed class ContiguousPrefixTrackerTests
+{
+    [TestMethod]
+    [DataRow(new[] { 2, 0, 4, 1, 3 })]
+    [DataRow(new[] { 4, 3, 2, 1, 0 })]
+    [DataRow(new[] { 0, 1, 2, 3, 4 })]
+    [DataRow(new[] { 1, 3, 0, 4, 2 })]
+    public void Out_of_order_ranges_publish_the_longest_complete_prefix(int[] order)
+    {
+        using var temp = new TempFolder();
+        var archive = new GrowingArchive(temp.File("archive"));
+        var tracker = new ContiguousPrefixTracker(archive);
+        const int RangeSize = 10;
+        const long Size = 45; // the last range is short
+        var done = new bool[order.Length];
+
+        foreach (var index in order)
+        {
+            tracker.CompleteRange(index * RangeSize, Math.Min(RangeSize, Size - (index * RangeSize)));
+            done[index] = true;
+
+            // The model: whole ranges from the first one on, up to the first gap.
+            var complete = done.TakeWhile(static d => d).Count();
+            var expected = Math.Min(Size, complete * (long)RangeSize);
+            Assert.AreEqual(expected, tracker.Prefix);
+            Assert.AreEqual(expected, archive.Available);
+        }
+    }
+
+    [TestMethod]
+    public async Task A_range_completed_beyond_a_gap_does_not_wake_a_reader_of_the_gap()
+    {
+        using var temp = new TempFolder();
+        var archive = new GrowingArchive(temp.File("archive"));
+        var tracker = new ContiguousPrefixTracker(archive);
+        var waiting = archive.WaitForAvailableAsync(1, CancellationToken.None);
+
+        tracker.CompleteRange(100, 100);
+        var wokenByLaterRange = waiting.IsCompleted;
+        tracker.CompleteRange(0, 100);
+
+        Assert.IsFalse(wokenByLaterRange);
+        Assert.AreEqual(200, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
