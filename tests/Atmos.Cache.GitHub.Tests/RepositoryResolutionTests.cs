@@ -87,17 +87,14 @@ public sealed class RepositoryResolutionTests
     }
 
     [TestMethod]
-    public void Github_repository_wins_over_the_remote_and_options_win_over_both()
+    public void Github_repository_wins_over_the_remote()
     {
         using var temp = new TempFolder();
         WriteGitConfig(Path.Combine(temp.Path, ".git"), "https://github.com/from/remote.git");
 
         var fromVariable = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path);
-        var fromOptions = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path,
-            new Dictionary<string, string> { ["owner"] = "from", ["repo"] = "options" });
 
         Assert.AreEqual("from/variable", $"{fromVariable.Owner}/{fromVariable.Repo}");
-        Assert.AreEqual("from/options", $"{fromOptions.Owner}/{fromOptions.Repo}");
     }
 
     [TestMethod]

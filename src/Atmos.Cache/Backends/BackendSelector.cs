@@ -10,7 +10,11 @@ public static class BackendSelector
     /// Returns the backend to use, or null with a <paramref name="reason"/> when there is none
     /// (backend <c>none</c>, or <c>auto</c> outside a CI provider with a cache service).
     /// </summary>
-    public static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, out string reason)
+    public static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, out string reason) =>
+        Select(config, environment, logger, BackendRegistry.Shared, out reason);
+
+    /// <summary>The same, creating the backend from <paramref name="backends"/> instead of the process-wide registry.</summary>
+    internal static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, BackendCatalog backends, out string reason)
     {
         var type = config.Backend;
         if (type == BackendNames.Auto)
@@ -31,6 +35,6 @@ public static class BackendSelector
         }
 
         reason = "";
-        return BackendRegistry.Create(type, new BackendOptions { Config = config, Environment = environment, Logger = logger });
+        return backends.Create(type, new BackendOptions { Config = config, Environment = environment, Logger = logger });
     }
 }

@@ -3,7 +3,7 @@ using Atmos.Cache.Errors;
 
 namespace Atmos.Cache.Build.Tests.Support;
 
-/// <summary>Backends registered under test-only type names.</summary>
+/// <summary>Backends under test-only type names, in a catalog of their own (the process-wide registry is left alone).</summary>
 public static class TestBackends
 {
     public const string Failing = "test/failing";
@@ -12,13 +12,19 @@ public static class TestBackends
     /// <summary>Completes when a <see cref="Blocking"/> backend has been entered.</summary>
     public static TaskCompletionSource Entered { get; private set; } = NewSignal();
 
-    static TestBackends()
-    {
-        BackendRegistry.Register(Failing, _ => new FailingBackend());
-        BackendRegistry.Register(Blocking, _ => new BlockingBackend());
-    }
+    /// <summary>The built-in backends plus <see cref="Failing"/> and <see cref="Blocking"/>.</summary>
+    internal static BackendCatalog Catalog { get; } = CreateCatalog();
 
-    public static void EnsureRegistered() => Entered = NewSignal();
+    /// <summary>Starts a test with a fresh <see cref="Entered"/> signal.</summary>
+    public static void Reset() => Entered = NewSignal();
+
+    private static BackendCatalog CreateCatalog()
+    {
+        var catalog = BackendRegistry.CreateBuiltIns();
+        catalog.Register(Failing, _ => new FailingBackend());
+        catalog.Register(Blocking, _ => new BlockingBackend());
+        return catalog;
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -20,7 +20,7 @@ public sealed class CacheTaskTests
     {
         _temp = new TempFolder();
         _variables = [];
-        TestBackends.EnsureRegistered();
+        TestBackends.Reset();
     }
 
     [TestCleanup]
@@ -46,6 +46,7 @@ public sealed class CacheTaskTests
         SessionId = session,
         Environment = new DictionaryEnvironment(_variables),
         ResolveConfiguration = (_, _) => config,
+        Backends = TestBackends.Catalog,
     };
 
     [TestMethod]

@@ -17,22 +17,24 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Create_PassesTheResolvedConfigAndOptionsToTheFactory()
+    public void Create_PassesTheResolvedConfigToTheFactory()
     {
         using var temp = new TempFolder();
+        var backends = BackendRegistry.CreateBuiltIns();
         BackendOptions? seen = null;
-        BackendRegistry.Register("test/recording", options =>
+        backends.Register("test/recording", options =>
         {
             seen = options;
-            return new LocalBackend(options.Options["directory"]);
+            return new LocalBackend(options.Config.LocalDirectory);
         });
         var config = TestConfigs.For(temp);
 
-        var backend = BackendRegistry.Create("test/recording", new BackendOptions { Config = config, Options = new Dictionary<string, string> { ["directory"] = temp.Path } });
+        var backend = backends.Create("test/recording", new BackendOptions { Config = config });
 
         Assert.AreEqual("local", backend.Name);
         Assert.AreSame(config, seen!.Config);
-        CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "test/recording");
+        CollectionAssert.Contains(backends.GetRegisteredTypes().ToList(), "test/recording");
+        CollectionAssert.DoesNotContain(BackendRegistry.GetRegisteredTypes().ToList(), "test/recording");
     }
 
     [TestMethod]
@@ -50,8 +52,24 @@ public sealed class BackendRegistryTests
     [TestMethod]
     public void Register_RejectsEmptyNamesAndNullFactories()
     {
-        Assert.ThrowsExactly<ArgumentException>(() => BackendRegistry.Register(" ", _ => null!));
-        Assert.ThrowsExactly<ArgumentNullException>(() => BackendRegistry.Register("x", null!));
+        var backends = BackendRegistry.CreateBuiltIns();
+
+        Assert.ThrowsExactly<ArgumentException>(() => backends.Register(" ", _ => null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => backends.Register("x", null!));
+    }
+
+    [TestMethod]
+    public void Select_UsesTheGivenCatalog()
+    {
+        using var temp = new TempFolder();
+        var backends = BackendRegistry.CreateBuiltIns();
+        var store = new LocalBackend(temp.Combine("elsewhere"));
+        backends.Register(BackendNames.Local, _ => store);
+        var config = TestConfigs.For(temp) with { Backend = BackendNames.Local };
+
+        var backend = BackendSelector.Select(config, new DictionaryEnvironment(new Dictionary<string, string>()), NullCacheLogger.Instance, backends, out _);
+
+        Assert.AreSame(store, backend);
     }
 
     [TestMethod]
