@@ -113,7 +113,7 @@ public abstract class CacheTask : Task, ICancelableTask
         _config = config;
         if (!config.Enabled)
         {
-            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: the cache is disabled (AtmosCacheEnabled / ci.cache.enabled).");
+            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
             return;
         }
 

@@ -21,7 +21,7 @@ public static class BackendSelector
         {
             if (!string.Equals(environment.Get("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase))
             {
-                reason = "no CI cache service detected (not inside GitHub Actions) and no backend configured; set AtmosCacheBackend=local to use a local store";
+                reason = InactiveReasons.NoCiService;
                 return null;
             }
 
@@ -30,7 +30,7 @@ public static class BackendSelector
 
         if (type == BackendNames.None)
         {
-            reason = "the cache backend is 'none'";
+            reason = InactiveReasons.BackendNone;
             return null;
         }
 
