@@ -3,6 +3,7 @@ using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Operations;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;

@@ -2,6 +2,7 @@ using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Emulator;
+using Atmos.Cache.Operations;
 using Atmos.Cache.Testing.Azurite;
 
 namespace Atmos.Cache.Testing;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Archiving;
 
-namespace Atmos.Cache;
+namespace Atmos.Cache.Operations;
 
 /// <summary>
 /// The version namespace of cache entries. gzip entries share the Atmos CLI's namespace
