@@ -27,7 +27,7 @@ public sealed class GrowingArchiveReadStreamTests
         await using var stream = new GrowingArchiveReadStream(archive, content.Length, CancellationToken.None);
 
         // The extractor reads synchronously on its own thread.
-        var reading = Task.Factory.StartNew(() => ReadAll(stream), TaskCreationOptions.LongRunning);
+        var reading = Task.Factory.StartNew(() => SampleData.ReadAll(stream), TaskCreationOptions.LongRunning);
         var tracker = new ContiguousPrefixTracker(archive);
         using (file)
         {
@@ -209,24 +209,5 @@ public sealed class GrowingArchiveReadStreamTests
         var bytes = new byte[count];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        // Small reads exercise the stream's own buffer; a large one its direct path.
-        var small = new byte[3000];
-        var large = new byte[1 << 20];
-        for (var i = 0; ; i++)
-        {
-            var buffer = i % 2 == 0 ? small : large;
-            var n = stream.Read(buffer, 0, buffer.Length);
-            if (n == 0)
-            {
-                return copy.ToArray();
-            }
-
-            copy.Write(buffer, 0, n);
-        }
     }
 }
