@@ -15,7 +15,7 @@ public sealed class ManagerTests
     private const string RestorePrefix = "atmos-cache-linux-amd64-";
 
     [TestMethod]
-    public async Task Miss_then_save_then_exact_hit_restores_identical_content()
+    public async Task MissThenSaveThenExactHitRestoresIdenticalContent()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");
@@ -42,7 +42,7 @@ public sealed class ManagerTests
     }
 
     [TestMethod]
-    public async Task A_new_key_restores_the_newest_prefix_match_and_a_second_writer_finds_it_exists()
+    public async Task ANewKeyRestoresTheNewestPrefixMatchAndASecondWriterFindsItExists()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");
@@ -64,7 +64,7 @@ public sealed class ManagerTests
     }
 
     [TestMethod]
-    public async Task A_service_down_for_good_fails_the_restore_and_leaves_the_root_unchanged()
+    public async Task AServiceDownForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
     {
         await using var session = await EmulatorSession.StartAsync();
         var root = MakeRoot(session, "root");
@@ -77,7 +77,7 @@ public sealed class ManagerTests
     }
 
     [TestMethod]
-    public async Task A_download_cut_short_for_good_fails_the_restore_and_leaves_the_root_unchanged()
+    public async Task ADownloadCutShortForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");

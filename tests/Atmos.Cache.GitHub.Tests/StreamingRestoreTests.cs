@@ -22,7 +22,7 @@ public sealed class StreamingRestoreTests
     private static TransferSettings MediumRanges => new() { SingleShotLimit = 8 << 20, BlockSize = 4 << 20, RangeSize = 4 << 20, DownloadParallelism = 4 };
 
     [TestMethod]
-    public async Task A_large_multi_range_archive_restores_byte_for_byte_while_downloading()
+    public async Task ALargeMultiRangeArchiveRestoresByteForByteWhileDownloading()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 100_000_000);
@@ -44,7 +44,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task Extraction_stages_the_first_entries_while_the_last_range_is_still_held_back()
+    public async Task ExtractionStagesTheFirstEntriesWhileTheLastRangeIsStillHeldBack()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
@@ -70,7 +70,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task A_range_failing_for_good_midway_leaves_the_root_exactly_as_it_was()
+    public async Task ARangeFailingForGoodMidwayLeavesTheRootExactlyAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
@@ -88,7 +88,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task A_range_answered_500_once_is_fetched_again_and_the_restore_is_byte_for_byte()
+    public async Task ARangeAnswered500OnceIsFetchedAgainAndTheRestoreIsByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
@@ -111,7 +111,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task A_range_cut_short_is_fetched_again_and_the_restore_is_byte_for_byte()
+    public async Task ARangeCutShortIsFetchedAgainAndTheRestoreIsByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 3_000_000);
@@ -131,7 +131,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task A_restore_cancelled_mid_download_stops_both_sides_and_leaves_the_root_as_it_was()
+    public async Task ARestoreCancelledMidDownloadStopsBothSidesAndLeavesTheRootAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
@@ -152,7 +152,7 @@ public sealed class StreamingRestoreTests
     }
 
     [TestMethod]
-    public async Task A_corrupt_archive_stops_the_download_and_leaves_the_root_as_it_was()
+    public async Task ACorruptArchiveStopsTheDownloadAndLeavesTheRootAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
         var version = CacheVersion.For(session.Config("unused", Key).Compression);

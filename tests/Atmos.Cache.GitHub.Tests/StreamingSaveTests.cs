@@ -22,7 +22,7 @@ public sealed class StreamingSaveTests
     private static TransferSettings MediumBlocks => new() { SingleShotLimit = 8 << 20, BlockSize = 4 << 20, UploadParallelism = 4 };
 
     [TestMethod]
-    public async Task A_large_incompressible_tree_saved_while_written_restores_byte_for_byte()
+    public async Task ALargeIncompressibleTreeSavedWhileWrittenRestoresByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = SampleRoots.Large(session.Temp, "source", 100_000_000);
@@ -45,7 +45,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task Blocks_are_accepted_before_the_archive_is_complete()
+    public async Task BlocksAreAcceptedBeforeTheArchiveIsComplete()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook();
@@ -78,7 +78,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_small_archive_goes_up_in_one_request_once_complete()
+    public async Task ASmallArchiveGoesUpInOneRequestOnceComplete()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -102,7 +102,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_writing_failure_midway_commits_nothing_and_leaves_no_entry()
+    public async Task AWritingFailureMidwayCommitsNothingAndLeavesNoEntry()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook();
@@ -126,7 +126,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_save_cancelled_while_writing_finalizes_nothing_and_leaves_no_entry()
+    public async Task ASaveCancelledWhileWritingFinalizesNothingAndLeavesNoEntry()
     {
         await using var session = await EmulatorSession.StartAsync();
         using var cancel = new CancellationTokenSource();
@@ -144,7 +144,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_block_answered_500_mid_stream_is_sent_again_and_the_save_succeeds()
+    public async Task ABlockAnswered500MidStreamIsSentAgainAndTheSaveSucceeds()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook(() => session.Emulator.Faults.FailBlockUploads(1));
@@ -165,7 +165,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task An_existing_key_learned_at_reservation_stops_the_writing_early()
+    public async Task AnExistingKeyLearnedAtReservationStopsTheWritingEarly()
     {
         await using var session = await EmulatorSession.StartAsync();
         var first = SampleRoots.Large(session.Temp, "first", 100_000);

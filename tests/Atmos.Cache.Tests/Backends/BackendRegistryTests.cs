@@ -11,13 +11,13 @@ namespace Atmos.Cache.Tests.Backends;
 public sealed class BackendRegistryTests
 {
     [TestMethod]
-    public void BuiltInBackends_AreRegisteredWithoutTheCallerDoingAnything()
+    public void BuiltInBackendsAreRegisteredWithoutTheCallerDoingAnything()
     {
         CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "local");
     }
 
     [TestMethod]
-    public void Create_PassesTheResolvedConfigToTheFactory()
+    public void CreatePassesTheResolvedConfigToTheFactory()
     {
         using var temp = new TempFolder();
         var backends = BackendRegistry.CreateBuiltIns();
@@ -38,7 +38,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Create_UnknownType_IsAConfigurationErrorListingTheKnownTypes()
+    public void CreateUnknownTypeIsAConfigurationErrorListingTheKnownTypes()
     {
         using var temp = new TempFolder();
 
@@ -50,7 +50,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Register_RejectsEmptyNamesAndNullFactories()
+    public void RegisterRejectsEmptyNamesAndNullFactories()
     {
         var backends = BackendRegistry.CreateBuiltIns();
 
@@ -59,7 +59,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Select_UsesTheGivenCatalog()
+    public void SelectUsesTheGivenCatalog()
     {
         using var temp = new TempFolder();
         var backends = BackendRegistry.CreateBuiltIns();
@@ -73,7 +73,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Select_Auto_OutsideGitHubActions_IsNoneWithAReason()
+    public void SelectAutoOutsideGitHubActionsIsNoneWithAReason()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Auto };
@@ -85,7 +85,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Select_Local_UsesTheConfiguredDirectory()
+    public void SelectLocalUsesTheConfiguredDirectory()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Local };

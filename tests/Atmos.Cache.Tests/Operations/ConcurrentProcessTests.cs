@@ -13,7 +13,7 @@ public sealed class ConcurrentProcessTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task TwoProcessesOnOneRoot_RestoreOnce_AndSaveOnce()
+    public async Task TwoProcessesOnOneRootRestoreOnceAndSaveOnce()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("root");
