@@ -1,6 +1,7 @@
 using Atmos.Cache.Archiving.Compression;
 using Atmos.Cache.Archiving.Extraction;
 using Atmos.Cache.Archiving.Tar;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 
@@ -128,8 +129,11 @@ internal static class ArchiveExtractor
             pumping.Wait(CancellationToken.None);
         }
 
-        // Read after the data (an archive still arriving has its trailer last).
-        if (compression == ArchiveCompression.Gzip && ArchiveFormat.ReadGzipSizeTrailer(archive) != unchecked((uint)pump.BytesProduced))
+        // Read after the data (an archive still arriving has its trailer last). The gzip size field
+        // is the data member's own, just before the package's trailer when there is one.
+        var trailer = ArchiveTrailer.Read(archive, compression);
+        if (compression == ArchiveCompression.Gzip
+            && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
                 "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");

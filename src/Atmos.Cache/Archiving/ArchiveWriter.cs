@@ -1,5 +1,6 @@
 using System.Text;
 using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Archiving.Writing;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
@@ -87,6 +88,7 @@ internal static class ArchiveWriter
                 // Writes the end-of-archive blocks and the last record.
                 tar.Dispose();
                 chunks.Complete();
+                WriteTrailer(output, options.Compression, compressor.TrailerRecords);
             }
 
             output.Flush();
@@ -95,6 +97,15 @@ internal static class ArchiveWriter
         catch (Exception e) when (e is not (CacheException or OperationCanceledException))
         {
             throw Failure(root, e);
+        }
+    }
+
+    /// <summary>Appends the trailer (after the compressed data, where other readers skip it) when there is anything to carry.</summary>
+    private static void WriteTrailer(Stream output, ArchiveCompression compression, IReadOnlyList<TrailerRecord> records)
+    {
+        if (records.Count > 0)
+        {
+            ArchiveTrailer.Write(output, compression, records);
         }
     }
 
