@@ -93,7 +93,29 @@ public sealed class ManagerTests
         CollectionAssert.AreEquivalent(before.ToList(), Snapshot(root).ToList());
     }
 
-    private static CacheManager Manager(EmulatorSession session, string root, string key, IReadOnlyList<string>? restoreKeys = null)
+    [TestMethod]
+    public async Task With_zstd_configured_a_streamed_restore_finds_the_gzip_entry_the_Atmos_CLI_wrote()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        var source = MakeRoot(session, "source");
+        await Manager(session, source, Key).SaveAsync();
+
+        var target = Path.Combine(session.Temp.Path, "target");
+        Directory.CreateDirectory(target);
+        var zstd = Manager(session, target, Key, compression: Archiving.ArchiveCompression.Zstd);
+        var hit = await zstd.RestoreAsync();
+        var save = await zstd.SaveAsync();
+
+        Assert.IsTrue(hit.Hit);
+        Assert.AreEqual(Key, hit.MatchedKey);
+        CollectionAssert.AreEquivalent(Snapshot(source).ToList(), Snapshot(target).ToList());
+        Assert.IsTrue(save.Saved);
+        Assert.IsFalse(save.Skipped, "the save writes the zstd entry");
+    }
+
+    private static CacheManager Manager(
+        EmulatorSession session, string root, string key, IReadOnlyList<string>? restoreKeys = null,
+        Archiving.ArchiveCompression compression = Archiving.ArchiveCompression.Gzip)
     {
         var config = new CacheConfig
         {
@@ -103,6 +125,7 @@ public sealed class ManagerTests
             Backend = BackendNames.GitHubActions,
             LocalDirectory = Path.Combine(session.Temp.Path, "unused-local-store"),
             WorkingDirectory = session.Temp.Path,
+            Compression = compression,
         };
         return new CacheManager(session.Backend(EmulatorSession.SmallPieces), config, session.Logger);
     }
