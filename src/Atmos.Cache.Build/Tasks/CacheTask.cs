@@ -114,12 +114,13 @@ public abstract class CacheTask : Task, ICancelableTask
     {
         var config = ResolveConfiguration(Settings(), Environment);
         _config = config;
-        ReportSkippedRestoreKeys(config);
         if (!config.Enabled)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: the cache is disabled (AtmosCacheEnabled / ci.cache.enabled).");
             return;
         }
+
+        ReportSkippedRestoreKeys(config);
 
         await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
     }
