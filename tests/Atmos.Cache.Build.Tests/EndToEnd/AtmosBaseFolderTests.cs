@@ -63,6 +63,20 @@ public sealed partial class AtmosBaseFolderTests
         CollectionAssert.AreEqual(Enumerable.Repeat(expected, Builds).ToList(), keys);
     }
 
+    [TestMethod]
+    public async Task ThePropertyMovesTheBaseFolderForEveryProject()
+    {
+        _workspace.Write("alt/global.json", "{ \"e2e\": \"another folder's file\" }\n");
+        var expected = "k-" + AtmosHashFiles(_workspace.Combine("alt", "global.json"));
+        var cache = _workspace.NewCache("property");
+
+        var build = await _workspace.DotNetAsync(
+            cache, "build", _solution, "--no-restore", "-m", "-v:n", "-p:AtmosCacheBaseDirectory=" + _workspace.Combine("alt"));
+
+        build.AssertSucceeded("dotnet build All.slnx -p:AtmosCacheBaseDirectory=alt");
+        Assert.AreEqual(expected, build.Lines.Select(l => MissLine().Match(l)).Single(m => m.Success).Groups["key"].Value, build.Tail());
+    }
+
     // The Atmos rule, written independently: SHA-256 over the base name then the bytes, first 16 hex digits.
     private static string AtmosHashFiles(string file)
     {

@@ -333,7 +333,7 @@ internal sealed class GoFormatter
         {
             if (verb is 'T' or 'v')
             {
-                PadString("<nil>");
+                Pad("<nil>");
             }
             else
             {
@@ -345,7 +345,7 @@ internal sealed class GoFormatter
 
         if (verb == 'T')
         {
-            PadString(GoValues.TypeName(arg));
+            Pad(GoValues.TypeName(arg));
             return;
         }
 
@@ -354,7 +354,7 @@ internal sealed class GoFormatter
             case bool b:
                 if (verb is 't' or 'v')
                 {
-                    PadString(b ? "true" : "false");
+                    Pad(b ? "true" : "false");
                 }
                 else
                 {
@@ -582,7 +582,7 @@ internal sealed class GoFormatter
                 Quote(value);
                 break;
             case 'v' or 's':
-                PadString(Truncate(value));
+                Pad(Truncate(value));
                 break;
             case 'x':
                 Hex(value, false);
@@ -624,7 +624,7 @@ internal sealed class GoFormatter
         value = Truncate(value);
         if (_sharp && GoQuote.CanBackquote(value))
         {
-            PadString("`" + value + "`");
+            Pad("`" + value + "`");
             return;
         }
 
@@ -691,8 +691,6 @@ internal sealed class GoFormatter
             WritePadding(_width - width, _zero);
         }
     }
-
-    private void PadString(string text) => Pad(text);
 
     // Width counts runes, as Go's fmt does.
     private void Pad(string text)

@@ -8,26 +8,29 @@ internal static class TemplateBuiltins
 {
     private static readonly ParameterKind[] OneValue = [ParameterKind.Value];
     private static readonly ParameterKind[] TwoValues = [ParameterKind.Value, ParameterKind.Value];
+
+    // A value, then any number of values (the last parameter of a variadic function repeats).
+    private static readonly ParameterKind[] ValueThenValues = TwoValues;
     private static readonly ParameterKind[] AnyArguments = [ParameterKind.Any];
 
     internal static IEnumerable<TemplateFunction> All() =>
     [
         // and/or short-circuit in the evaluator; these bodies see every argument evaluated.
-        new("and", OneValue.Concat(OneValue).ToArray(), true, args => args.FirstOrDefault(a => !GoValues.IsTrue(a), args[^1])),
-        new("or", OneValue.Concat(OneValue).ToArray(), true, args => args.FirstOrDefault(GoValues.IsTrue, args[^1])),
+        new("and", ValueThenValues, true, args => args.FirstOrDefault(a => !GoValues.IsTrue(a), args[^1])),
+        new("or", ValueThenValues, true, args => args.FirstOrDefault(GoValues.IsTrue, args[^1])),
         new("not", OneValue, false, args => !GoValues.IsTrue(args[0])),
-        new("call", OneValue.Concat(OneValue).ToArray(), true, args => throw new TemplateFunctionException(
+        new("call", ValueThenValues, true, args => throw new TemplateFunctionException(
             args[0] is null ? "call of nil" : $"non-function of type {GoValues.TypeName(args[0])}")),
         new("len", OneValue, false, args => Length(args[0])),
-        new("index", OneValue.Concat(OneValue).ToArray(), true, args => Index(args[0], args.Skip(1).ToList())),
-        new("slice", OneValue.Concat(OneValue).ToArray(), true, args => Slice(args[0], args.Skip(1).ToList())),
+        new("index", ValueThenValues, true, args => Index(args[0], args.Skip(1).ToList())),
+        new("slice", ValueThenValues, true, args => Slice(args[0], args.Skip(1).ToList())),
         new("print", AnyArguments, true, GoFormatter.Sprint),
         new("println", AnyArguments, true, GoFormatter.Sprintln),
         new("printf", [ParameterKind.String, ParameterKind.Any], true, args => GoFormatter.Sprintf((string)args[0]!, args.Skip(1).ToList())),
         new("html", AnyArguments, true, args => GoEscapes.Html(ArgumentText(args))),
         new("js", AnyArguments, true, args => GoEscapes.JavaScript(ArgumentText(args))),
         new("urlquery", AnyArguments, true, args => GoEscapes.UrlQuery(ArgumentText(args))),
-        new("eq", OneValue.Concat(OneValue).ToArray(), true, args => Equal(args[0], args.Skip(1).ToList())),
+        new("eq", ValueThenValues, true, args => Equal(args[0], args.Skip(1).ToList())),
         new("ne", TwoValues, false, args => !Equal(args[0], [args[1]])),
         new("lt", TwoValues, false, args => Less(args[0], args[1])),
         new("le", TwoValues, false, args => Less(args[0], args[1]) || Equal(args[0], [args[1]])),
