@@ -93,6 +93,29 @@ public sealed class ManagerTests
         CollectionAssert.AreEquivalent(before.ToList(), TreeSnapshot.Of(root).ToList());
     }
 
+    [TestMethod]
+    public async Task WithZstdConfiguredAStreamedRestoreFindsTheGzipEntryTheAtmosCliWrote()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        var source = MakeRoot(session, "source");
+        await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
+
+        var target = Path.Combine(session.Temp.Path, "target");
+        Directory.CreateDirectory(target);
+        var zstd = new CacheManager(
+            session.Backend(EmulatorSession.SmallPieces),
+            session.Config(target, Key) with { Compression = Archiving.ArchiveCompression.Zstd },
+            session.Logger);
+        var hit = await zstd.RestoreAsync();
+        var save = await zstd.SaveAsync();
+
+        Assert.IsTrue(hit.Hit);
+        Assert.AreEqual(Key, hit.MatchedKey);
+        CollectionAssert.AreEquivalent(TreeSnapshot.Of(source).ToList(), TreeSnapshot.Of(target).ToList());
+        Assert.IsTrue(save.Saved);
+        Assert.IsFalse(save.Skipped, "the save writes the zstd entry");
+    }
+
     private static string MakeRoot(EmulatorSession session, string name)
     {
         var root = Path.Combine(session.Temp.Path, name);

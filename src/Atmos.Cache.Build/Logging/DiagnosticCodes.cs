@@ -24,6 +24,9 @@ public static class DiagnosticCodes
     /// <summary>The step outputs could not be written to <c>$GITHUB_OUTPUT</c>.</summary>
     public const string GitHubOutputFailed = "ATMOSCACHE006";
 
+    /// <summary>A restore-key template could not be rendered, so it was left out (as the Atmos CLI does).</summary>
+    public const string RestoreKeySkipped = "ATMOSCACHE011";
+
     /// <summary>The configuration is wrong: a bad template, key, mode, backend or format.</summary>
     public const string ConfigurationError = "ATMOSCACHE010";
 }

@@ -53,8 +53,14 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary><c>AtmosCacheConfigFile</c>: an explicit <c>atmos.yaml</c>.</summary>
     public string? ConfigFile { get; set; }
 
-    /// <summary>Where key templates resolve file patterns and the <c>atmos.yaml</c> search starts: the project folder.</summary>
+    /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start: the project folder.</summary>
     public string? WorkingDirectory { get; set; }
+
+    /// <summary><c>AtmosCacheBaseDirectory</c>: the folder relative paths in keys, root and lockfile resolve against.</summary>
+    public string? BaseDirectory { get; set; }
+
+    /// <summary>The base folder outside a repository without <c>atmos.yaml</c>: the solution or entry folder.</summary>
+    public string? DefaultBaseDirectory { get; set; }
 
     /// <summary>
     /// The id of the current build, shared by every project and node (from <c>AtmosCache.Session.proj</c>).
@@ -117,6 +123,8 @@ public abstract class CacheTask : Task, ICancelableTask
             return;
         }
 
+        ReportSkippedRestoreKeys(config);
+
         await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
     }
 
@@ -169,6 +177,23 @@ public abstract class CacheTask : Task, ICancelableTask
         Log.LogWarning(null, code, null, null, 0, 0, 0, 0, "{0}", message + " The build continues without the cache; set AtmosCacheFailOnError=true to make this an error.");
     }
 
+    // One warning per failing template and build (every project resolves the same configuration).
+    private void ReportSkippedRestoreKeys(CacheConfig config)
+    {
+        foreach (var skipped in config.SkippedRestoreKeys)
+        {
+            var message = $"{SummaryLine.Prefix}the restore key template \"{skipped.Template}\" was left out: {skipped.Reason}";
+            if (IsFirstWarningOfBuild(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template))
+            {
+                Log.LogWarning(null, DiagnosticCodes.RestoreKeySkipped, null, null, 0, 0, 0, 0, "{0}", message);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
+            }
+        }
+    }
+
     private bool IsStrict() =>
         _config?.FailOnError ?? string.Equals(FailOnError?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -212,6 +237,8 @@ public abstract class CacheTask : Task, ICancelableTask
         FailOnError = FailOnError,
         ConfigFile = ConfigFile,
         WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? ProjectDirectory() : WorkingDirectory,
+        BaseDirectory = BaseDirectory,
+        DefaultBaseDirectory = DefaultBaseDirectory,
     };
 
     private string? ProjectDirectory() =>

@@ -78,6 +78,12 @@ internal static class ArchiveExtractor
             merger = null; // committed: nothing to roll back from here on
 
             options.Logger.Log(CacheLogLevel.Detail, $"Extracted {extracted.Entries} entries ({extracted.ContentBytes} bytes) into '{root}'.");
+            if (extracted.SkippedExcluded > 0)
+            {
+                options.Logger.Log(CacheLogLevel.Detail,
+                    $"Skipped {extracted.SkippedExcluded} archive entries under the state folder or an auth folder; those are never restored.");
+            }
+
             return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length);
         }
         catch (Exception e)

@@ -211,6 +211,48 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
+    public void ARestoreKeyThatFailedToRenderIsOneCodedWarningPerBuildNamingIt()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var config = Config(BackendNames.Local) with
+        {
+            SkippedRestoreKeys = [new SkippedRestoreKey("bad-{{ now }}", "function \"now\" not defined")],
+        };
+        foreach (var instance in new[] { "a|", "b|" })
+        {
+            var task = Task<RestoreCiCache>(config, engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            Assert.IsTrue(task.Execute(), "a restore key that cannot be rendered does not fail the build");
+        }
+
+        var warning = engine.Warnings.Single();
+        Assert.AreEqual(DiagnosticCodes.RestoreKeySkipped, warning.Code);
+        StringAssert.Contains(warning.Message, "\"bad-{{ now }}\"");
+        StringAssert.Contains(warning.Message, "function \"now\" not defined");
+        Assert.AreEqual(0, engine.Errors.Count);
+    }
+
+    [TestMethod]
+    public void TheBaseFolderPropertiesReachTheResolver()
+    {
+        CacheSettings? seen = null;
+        var task = new CiCachePaths
+        {
+            BuildEngine = new FakeBuildEngine(),
+            BaseDirectory = "base",
+            DefaultBaseDirectory = "solution",
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
+        };
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("base", seen!.BaseDirectory);
+        Assert.AreEqual("solution", seen.DefaultBaseDirectory);
+    }
+
+    [TestMethod]
     public void AutomaticRestoreFollowsTheAutomaticMode()
     {
         var engine = new FakeBuildEngine();

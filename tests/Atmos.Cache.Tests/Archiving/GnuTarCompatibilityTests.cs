@@ -28,6 +28,22 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
+    public async Task GnuTarReadsTheFullNameOfANonAsciiNameOverOneHundredBytes()
+    {
+        RequireTool("tar");
+        using var temp = new TempFolder();
+        // 60 characters but 120 UTF-8 bytes: a header's 100-byte name field cannot hold it.
+        var name = string.Concat(Enumerable.Repeat("é", 60)) + ".txt";
+        temp.WriteFile(Path.Combine("source", name), "accent");
+        var archive = temp.Combine("ours.tar.gz");
+        await ArchiveWriter.WriteAsync(temp.Combine("source"), archive, new ArchiveWriteOptions(), CancellationToken.None);
+
+        var listed = Tools.Run("tar", "-tzf", archive).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        CollectionAssert.AreEqual(new[] { name }, listed);
+    }
+
+    [TestMethod]
     public async Task GnuTarGzipArchiveRestoresHere()
     {
         RequireTool("tar");

@@ -210,6 +210,59 @@ public sealed class CacheManagerTests
         Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
     }
 
+    [TestMethod]
+    public async Task WithZstdConfigured_ARestoreFindsTheAtmosGzipEntry_AndTheSaveStillWritesZstd()
+    {
+        using var temp = new TempFolder();
+        var atmos = TestConfigs.For(temp) with { Compression = ArchiveCompression.Gzip };
+        SampleTree.Create(atmos.Root);
+        await ManagerFor(atmos).SaveAsync(Cancel);
+        var saved = TreeListing.OfContent(atmos.Root);
+        var zstd = atmos with { Compression = ArchiveCompression.Zstd, Root = temp.Combine("zstd-root") };
+        var manager = ManagerFor(zstd);
+
+        var restored = await manager.RestoreAsync(Cancel);
+        var save = await manager.SaveAsync(Cancel);
+
+        Assert.IsTrue(restored.Hit, "the gzip namespace is looked in before reporting a miss");
+        Assert.IsTrue(restored.Exact);
+        TreeListing.AssertSame(saved, TreeListing.OfContent(zstd.Root));
+        Assert.IsTrue(save.Saved);
+        Assert.IsFalse(save.Skipped, "the zstd entry is written even though the gzip entry had the exact key");
+        var entries = await manager.ListAsync("", Cancel);
+        CollectionAssert.AreEquivalent(
+            new[] { CacheVersion.For(ArchiveCompression.Gzip), CacheVersion.For(ArchiveCompression.Zstd) },
+            entries.Select(e => e.Version).ToArray());
+
+        var again = await ManagerFor(zstd with { Root = temp.Combine("third-root") }).RestoreAsync(Cancel);
+        Assert.IsTrue(again.Exact);
+    }
+
+    [TestMethod]
+    public async Task WithZstdConfigured_AMissInBothNamespacesIsAMiss()
+    {
+        using var temp = new TempFolder();
+        var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
+
+        var restored = await ManagerFor(zstd).RestoreAsync(Cancel);
+
+        Assert.IsFalse(restored.Hit);
+        Assert.AreEqual(RestoredFrom.Miss, new StateMarker(zstd.Root).Get(zstd.Key)!.RestoredFrom);
+    }
+
+    [TestMethod]
+    public async Task WithGzipConfigured_TheZstdNamespaceIsNeverRead()
+    {
+        using var temp = new TempFolder();
+        var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
+        SampleTree.Create(zstd.Root);
+        await ManagerFor(zstd).SaveAsync(Cancel);
+
+        var restored = await ManagerFor(zstd with { Compression = ArchiveCompression.Gzip, Root = temp.Combine("gzip-root") }).RestoreAsync(Cancel);
+
+        Assert.IsFalse(restored.Hit, "the Atmos CLI cannot read zstd entries, so the gzip namespace stays gzip-only");
+    }
+
     private static CacheManager ManagerFor(CacheConfig config) =>
         new(new LocalBackend(config.LocalDirectory, new SteppingTimeProvider()), config);
 }
