@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving.Compression;
 using Atmos.Cache.Archiving.Extraction;
+using Atmos.Cache.Archiving.Integrity;
 using Atmos.Cache.Archiving.Tar;
 using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Diagnostics;
@@ -140,6 +141,9 @@ public static class ArchiveExtractor
         }
 
         WaitForEnd(archive);
+        // Last check before the merge: the content is what was saved (and, when signing, who saved it).
+        var digest = pump.FinishDigest();
+        (options.Verification ?? EntryVerification.DigestOnly).Check(trailer, digest);
         return extractor;
     }
 
@@ -175,4 +179,6 @@ public sealed record ExtractOptions
     /// <summary>The most entries an archive may hold.</summary>
     public long MaxEntries { get; init; } = 2_000_000;
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
+    /// <summary>Checks the content digest and signature before the merge; without it the digest alone is checked.</summary>
+    public EntryVerification? Verification { get; init; }
 }

@@ -23,3 +23,20 @@ public sealed class CacheArchiveException(string message, Exception? inner = nul
 
 /// <summary>A request to the backend's service failed after retries.</summary>
 public sealed class CacheBackendException(string message, Exception? inner = null) : CacheException(message, inner);
+
+/// <summary>A restored archive's content does not match the digest it was saved with: the entry is corrupt.</summary>
+public sealed class CacheIntegrityException(string key, string message) : CacheException(message)
+{
+    /// <summary>The key of the corrupt entry.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>A restored archive is unsigned (while signatures are required) or wrongly signed: it counts as a miss.</summary>
+public sealed class CacheUntrustedEntryException(string key, string message) : CacheException(message)
+{
+    /// <summary>The key of the untrusted entry.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>The cache service refuses this job's writes (its answer starts <c>cache write denied:</c>).</summary>
+public sealed class CacheWriteDeniedException(string message) : CacheException(message);

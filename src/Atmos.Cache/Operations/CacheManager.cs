@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Integrity;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
@@ -38,11 +39,25 @@ public sealed class CacheManager
     /// <summary>
     /// Restores the exact key, else the newest entry matching a restore key, into the root. A no-op
     /// when this key was already restored in this lifecycle. On any failure the root is unchanged.
+    /// An entry whose content does not match its digest is refused (and removed from the store where
+    /// the backend can); with a signing key, an unsigned or wrongly signed entry counts as a miss for
+    /// the key that found it (and is removed), and the next restore key is tried. With lookup-only,
+    /// the match is resolved and reported and nothing is downloaded.
     /// </summary>
     public async Task<RestoreResult> RestoreAsync(CancellationToken cancellationToken = default)
     {
         KeyValidator.Validate(Config.Key, Config.RestoreKeys);
         var clock = Stopwatch.StartNew();
+        if (Config.RestoreBlockedBy is { } blocked)
+        {
+            return new RestoreResult { Key = Config.Key, Skipped = true, Reason = blocked, Elapsed = clock.Elapsed };
+        }
+
+        if (Config.LookupOnly)
+        {
+            return await LookUpAsync(clock, cancellationToken).ConfigureAwait(false);
+        }
+
         using var rootLock = await RootLock.AcquireAsync(Config.Root, _logger, cancellationToken).ConfigureAwait(false);
         TempFile.SweepStale(Config.Root);
         var state = new StateMarker(Config.Root);
@@ -56,49 +71,129 @@ public sealed class CacheManager
                 Exact = from == RestoredFrom.Exact,
                 MatchedKey = previous.MatchedKey,
                 Skipped = true,
+                Reason = SkipReasons.AlreadyRestored,
                 Elapsed = clock.Elapsed,
             };
         }
 
         using var download = TempFile.In(Config.Root, "restore");
-        var options = new ExtractOptions { Logger = _logger };
-        CacheMatch match;
-        ArchiveStats stats;
-        try
+        var candidates = new RestoreCandidates(Config.Key, Config.RestoreKeys);
+        var rejected = new List<RejectedEntry>();
+        while (candidates.Remaining)
         {
-            (match, stats) = _backend is IStreamingRestoreBackend streaming
-                ? await new StreamingRestore(streaming, _logger).RunAsync(Config.Root, Config.Key, Config.RestoreKeys, Version, download.Path, options, cancellationToken).ConfigureAwait(false)
-                : await DownloadThenExtractAsync(download.Path, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheNotFoundException)
-        {
-            // Only the backend reports this (the extractor never does), and then the root is untouched.
-            state.Set(Config.Key, new KeyState { RestoredFrom = RestoredFrom.Miss });
-            return new RestoreResult { Key = Config.Key, Elapsed = clock.Elapsed };
+            CacheMatch match;
+            ArchiveStats stats;
+            try
+            {
+                (match, stats) = await RestoreFromAsync(candidates, download.Path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CacheNotFoundException)
+            {
+                // Only the backend reports this (the extractor never does), and then the root is untouched.
+                break;
+            }
+            catch (CacheIntegrityException e)
+            {
+                throw new CacheIntegrityException(e.Key, $"{e.Message} {await RemoveAsync(e.Key, cancellationToken).ConfigureAwait(false)}");
+            }
+            catch (CacheUntrustedEntryException e)
+            {
+                var removal = await RemoveAsync(e.Key, cancellationToken).ConfigureAwait(false);
+                rejected.Add(new RejectedEntry(e.Key, $"{e.Message} {removal}"));
+                _logger.Log(CacheLogLevel.Detail, $"Trying the next restore key after the untrusted entry '{e.Key}'.");
+                candidates.SkipPast(e.Key);
+                continue;
+            }
+
+            var exact = string.Equals(match.MatchedKey, Config.Key, StringComparison.Ordinal);
+            state.Set(Config.Key, new KeyState { RestoredFrom = exact ? RestoredFrom.Exact : RestoredFrom.Prefix, MatchedKey = match.MatchedKey });
+            return new RestoreResult
+            {
+                Key = Config.Key,
+                Hit = true,
+                Exact = exact,
+                MatchedKey = match.MatchedKey,
+                ArchiveBytes = match.Size,
+                Entries = stats.Entries,
+                Rejected = rejected,
+                Elapsed = clock.Elapsed,
+            };
         }
 
-        var exact = string.Equals(match.MatchedKey, Config.Key, StringComparison.Ordinal);
-        state.Set(Config.Key, new KeyState { RestoredFrom = exact ? RestoredFrom.Exact : RestoredFrom.Prefix, MatchedKey = match.MatchedKey });
+        state.Set(Config.Key, new KeyState { RestoredFrom = RestoredFrom.Miss });
+        return new RestoreResult { Key = Config.Key, Rejected = rejected, Elapsed = clock.Elapsed };
+    }
+
+    /// <summary>Downloads and extracts the first match of the candidates left, checked against the matched key.</summary>
+    private Task<(CacheMatch Match, ArchiveStats Stats)> RestoreFromAsync(RestoreCandidates candidates, string downloadPath, CancellationToken cancellationToken) =>
+        _backend is IStreamingRestoreBackend streaming
+            ? new StreamingRestore(streaming, _logger).RunAsync(Config.Root, candidates.Key, candidates.RestoreKeys, Version, downloadPath, ExtractOptionsFor, cancellationToken)
+            : DownloadThenExtractAsync(candidates, downloadPath, cancellationToken);
+
+    private ExtractOptions ExtractOptionsFor(CacheMatch match) => new()
+    {
+        Logger = _logger,
+        Verification = new EntryVerification
+        {
+            Key = match.MatchedKey,
+            Version = Version,
+            Signer = Config.Signer,
+            RequireSignature = Config.RequireSignature,
+        },
+    };
+
+    /// <summary>Removes a corrupt or untrusted entry where the backend can; the sentence says what happened.</summary>
+    private async Task<string> RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_backend is not IEntryRemovalBackend removal)
+        {
+            return $"Delete it with the {_backend.Name} backend's own tools.";
+        }
+
+        if (Config.SaveBlockedBy is not null)
+        {
+            // A job that must not write to the cache does not delete from it either.
+            return $"This job does not change the cache ({Config.SaveBlockedBy}), so it stays; delete the entry '{key}' from a trusted job.";
+        }
+
+        return await removal.RemoveEntryAsync(key, Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves the key and reports the match, downloading nothing and leaving the state marker alone.</summary>
+    private async Task<RestoreResult> LookUpAsync(Stopwatch clock, CancellationToken cancellationToken)
+    {
+        if (_backend is not ICacheLookupBackend lookup)
+        {
+            throw new CacheConfigurationException($"The {_backend.Name} backend cannot look up a key without restoring it; unset AtmosCacheLookupOnly.");
+        }
+
+        var match = await lookup.LookUpAsync(Config.Key, Config.RestoreKeys, Version, cancellationToken).ConfigureAwait(false);
         return new RestoreResult
         {
             Key = Config.Key,
-            Hit = true,
-            Exact = exact,
-            MatchedKey = match.MatchedKey,
-            ArchiveBytes = match.Size,
-            Entries = stats.Entries,
+            Hit = match is not null,
+            Exact = match is not null && string.Equals(match.MatchedKey, Config.Key, StringComparison.Ordinal),
+            MatchedKey = match?.MatchedKey,
+            LookupOnly = true,
             Elapsed = clock.Elapsed,
         };
     }
 
     /// <summary>
     /// Archives the root and stores it under the exact key. A no-op when the key was an exact hit
-    /// at restore time or was already saved. An existing remote entry counts as saved.
+    /// at restore time or was already saved. An existing remote entry counts as saved. The archive
+    /// carries the SHA-256 of its content, and with a signing key its signature. A save the cache
+    /// service denies (<c>cache write denied:</c>) ends quietly: nothing is retried or warned about.
     /// </summary>
     public async Task<SaveResult> SaveAsync(CancellationToken cancellationToken = default)
     {
         KeyValidator.Validate(Config.Key, Config.RestoreKeys);
         var clock = Stopwatch.StartNew();
+        if (Config.SaveBlockedBy is { } blocked)
+        {
+            return Skip(blocked);
+        }
+
         if (!Directory.Exists(Config.Root))
         {
             return Skip(SkipReasons.NoRoot);
@@ -119,7 +214,13 @@ public sealed class CacheManager
         }
 
         using var archive = TempFile.In(Config.Root, "save");
-        var options = new ArchiveWriteOptions { Compression = Config.Compression, Includes = Config.Includes, Logger = _logger };
+        var options = new ArchiveWriteOptions
+        {
+            Compression = Config.Compression,
+            Includes = Config.Includes,
+            Logger = _logger,
+            Signing = Config.Signer is { } signer ? new EntrySigning(signer, Config.Key, Version) : null,
+        };
         var saved = new KeyState { RestoredFrom = previous?.RestoredFrom, MatchedKey = previous?.MatchedKey, Saved = true };
         ArchiveStats stats;
         try
@@ -133,6 +234,10 @@ public sealed class CacheManager
             state.Set(Config.Key, saved);
             return new SaveResult { Key = Config.Key, Saved = true, Skipped = true, Reason = SkipReasons.AlreadyExists, Elapsed = clock.Elapsed };
         }
+        catch (CacheWriteDeniedException e)
+        {
+            return Skip($"{SkipReasons.WriteDenied} ({e.Message})");
+        }
 
         state.Set(Config.Key, saved);
         return new SaveResult { Key = Config.Key, Saved = true, ArchiveBytes = stats.ArchiveBytes, Entries = stats.Entries, Elapsed = clock.Elapsed };
@@ -140,10 +245,10 @@ public sealed class CacheManager
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
     }
 
-    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(string downloadPath, ExtractOptions options, CancellationToken cancellationToken)
+    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(RestoreCandidates candidates, string downloadPath, CancellationToken cancellationToken)
     {
-        var match = await _backend.RestoreAsync(Config.Key, Config.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
-        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, options, cancellationToken).ConfigureAwait(false);
+        var match = await _backend.RestoreAsync(candidates.Key, candidates.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
+        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, ExtractOptionsFor(match), cancellationToken).ConfigureAwait(false);
         return (match, stats);
     }
 
