@@ -137,7 +137,8 @@ public static class ArchiveExtractor
             && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
-                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");
+                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.")
+            { EntryDamaged = true };
         }
 
         WaitForEnd(archive);
@@ -164,9 +165,9 @@ public static class ArchiveExtractor
     {
         CacheException or OperationCanceledException => e,
         EndOfStreamException => new CacheArchiveException(
-            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e),
+            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
         InvalidDataException or ZstdSharp.ZstdException => new CacheArchiveException(
-            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e),
+            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
         _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {e.Message}", e),
     };
 }

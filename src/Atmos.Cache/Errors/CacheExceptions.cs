@@ -19,13 +19,20 @@ public sealed class CacheAlreadyExistsException(string message) : CacheException
 public sealed class CacheConfigurationException(string message, Exception? inner = null) : CacheException(message, inner);
 
 /// <summary>Writing or extracting an archive failed (unsafe entry, corrupt or truncated data, limits exceeded, disk full).</summary>
-public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner);
+public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner)
+{
+    /// <summary>The archive itself is damaged (corrupt or truncated data), not the machine restoring it.</summary>
+    public bool EntryDamaged { get; init; }
+}
 
 /// <summary>A request to the backend's service failed after retries.</summary>
 public sealed class CacheBackendException(string message, Exception? inner = null) : CacheException(message, inner);
 
-/// <summary>A restored archive's content does not match the digest it was saved with: the entry is corrupt.</summary>
-public sealed class CacheIntegrityException(string key, string message) : CacheException(message)
+/// <summary>
+/// A restored entry is corrupt: its content does not match the digest it was saved with, or its
+/// compressed data is damaged. It was refused before anything reached the root.
+/// </summary>
+public sealed class CacheIntegrityException(string key, string message, Exception? inner = null) : CacheException(message, inner)
 {
     /// <summary>The key of the corrupt entry.</summary>
     public string Key { get; } = key;

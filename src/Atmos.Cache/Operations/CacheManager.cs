@@ -81,11 +81,12 @@ public sealed class CacheManager
         var rejected = new List<RejectedEntry>();
         while (candidates.Remaining)
         {
+            var attempt = new RestoreAttempt();
             CacheMatch match;
             ArchiveStats stats;
             try
             {
-                (match, stats) = await RestoreFromAsync(candidates, download.Path, cancellationToken).ConfigureAwait(false);
+                (match, stats) = await RestoreFromAsync(candidates, attempt, download.Path, cancellationToken).ConfigureAwait(false);
             }
             catch (CacheNotFoundException)
             {
@@ -94,7 +95,13 @@ public sealed class CacheManager
             }
             catch (CacheIntegrityException e)
             {
-                throw new CacheIntegrityException(e.Key, $"{e.Message} {await RemoveAsync(e.Key, cancellationToken).ConfigureAwait(false)}");
+                throw new CacheIntegrityException(e.Key, $"{e.Message} {await RemoveAsync(e.Key, cancellationToken).ConfigureAwait(false)}", e);
+            }
+            catch (CacheArchiveException e) when (e.EntryDamaged && attempt.Match is { } damaged)
+            {
+                // The stored archive is broken (its own checks failed): as corrupt as a digest mismatch.
+                var removal = await RemoveAsync(damaged.MatchedKey, cancellationToken).ConfigureAwait(false);
+                throw new CacheIntegrityException(damaged.MatchedKey, $"The cache entry '{damaged.MatchedKey}' is corrupt. {e.Message} {removal}", e);
             }
             catch (CacheUntrustedEntryException e)
             {
@@ -125,10 +132,22 @@ public sealed class CacheManager
     }
 
     /// <summary>Downloads and extracts the first match of the candidates left, checked against the matched key.</summary>
-    private Task<(CacheMatch Match, ArchiveStats Stats)> RestoreFromAsync(RestoreCandidates candidates, string downloadPath, CancellationToken cancellationToken) =>
+    private Task<(CacheMatch Match, ArchiveStats Stats)> RestoreFromAsync(RestoreCandidates candidates, RestoreAttempt attempt, string downloadPath, CancellationToken cancellationToken) =>
         _backend is IStreamingRestoreBackend streaming
-            ? new StreamingRestore(streaming, _logger).RunAsync(Config.Root, candidates.Key, candidates.RestoreKeys, Version, downloadPath, ExtractOptionsFor, cancellationToken)
-            : DownloadThenExtractAsync(candidates, downloadPath, cancellationToken);
+            ? new StreamingRestore(streaming, _logger).RunAsync(Config.Root, candidates.Key, candidates.RestoreKeys, Version, downloadPath, attempt.Options(this), cancellationToken)
+            : DownloadThenExtractAsync(candidates, attempt, downloadPath, cancellationToken);
+
+    /// <summary>One round of a restore: learns the match when the extraction's options are made for it.</summary>
+    private sealed class RestoreAttempt
+    {
+        public CacheMatch? Match { get; private set; }
+
+        public Func<CacheMatch, ExtractOptions> Options(CacheManager manager) => match =>
+        {
+            Match = match;
+            return manager.ExtractOptionsFor(match);
+        };
+    }
 
     private ExtractOptions ExtractOptionsFor(CacheMatch match) => new()
     {
@@ -245,10 +264,10 @@ public sealed class CacheManager
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
     }
 
-    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(RestoreCandidates candidates, string downloadPath, CancellationToken cancellationToken)
+    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(RestoreCandidates candidates, RestoreAttempt attempt, string downloadPath, CancellationToken cancellationToken)
     {
         var match = await _backend.RestoreAsync(candidates.Key, candidates.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
-        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, ExtractOptionsFor(match), cancellationToken).ConfigureAwait(false);
+        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, attempt.Options(this)(match), cancellationToken).ConfigureAwait(false);
         return (match, stats);
     }
 
