@@ -81,7 +81,7 @@ public sealed class CacheManager
         var rejected = new List<RejectedEntry>();
         while (candidates.Remaining)
         {
-            var attempt = new RestoreAttempt();
+            var attempt = new RestoreAttempt(ExtractOptionsFor);
             CacheMatch match;
             ArchiveStats stats;
             try
@@ -134,20 +134,8 @@ public sealed class CacheManager
     /// <summary>Downloads and extracts the first match of the candidates left, checked against the matched key.</summary>
     private Task<(CacheMatch Match, ArchiveStats Stats)> RestoreFromAsync(RestoreCandidates candidates, RestoreAttempt attempt, string downloadPath, CancellationToken cancellationToken) =>
         _backend is IStreamingRestoreBackend streaming
-            ? new StreamingRestore(streaming, _logger).RunAsync(Config.Root, candidates.Key, candidates.RestoreKeys, Version, downloadPath, attempt.Options(this), cancellationToken)
+            ? new StreamingRestore(streaming, _logger).RunAsync(Config.Root, candidates.Key, candidates.RestoreKeys, Version, downloadPath, attempt.OptionsFor, cancellationToken)
             : DownloadThenExtractAsync(candidates, attempt, downloadPath, cancellationToken);
-
-    /// <summary>One round of a restore: learns the match when the extraction's options are made for it.</summary>
-    private sealed class RestoreAttempt
-    {
-        public CacheMatch? Match { get; private set; }
-
-        public Func<CacheMatch, ExtractOptions> Options(CacheManager manager) => match =>
-        {
-            Match = match;
-            return manager.ExtractOptionsFor(match);
-        };
-    }
 
     private ExtractOptions ExtractOptionsFor(CacheMatch match) => new()
     {
@@ -162,21 +150,8 @@ public sealed class CacheManager
     };
 
     /// <summary>Removes a corrupt or untrusted entry where the backend can; the sentence says what happened.</summary>
-    private async Task<string> RemoveAsync(string key, CancellationToken cancellationToken)
-    {
-        if (_backend is not IEntryRemovalBackend removal)
-        {
-            return $"Delete it with the {_backend.Name} backend's own tools.";
-        }
-
-        if (Config.SaveBlockedBy is not null)
-        {
-            // A job that must not write to the cache does not delete from it either.
-            return $"This job does not change the cache ({Config.SaveBlockedBy}), so it stays; delete the entry '{key}' from a trusted job.";
-        }
-
-        return await removal.RemoveEntryAsync(key, Version, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<string> RemoveAsync(string key, CancellationToken cancellationToken) =>
+        new EntryRemoval(_backend, Config).RemoveAsync(key, Version, cancellationToken);
 
     /// <summary>Resolves the key and reports the match, downloading nothing and leaving the state marker alone.</summary>
     private async Task<RestoreResult> LookUpAsync(Stopwatch clock, CancellationToken cancellationToken)
@@ -267,7 +242,7 @@ public sealed class CacheManager
     private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(RestoreCandidates candidates, RestoreAttempt attempt, string downloadPath, CancellationToken cancellationToken)
     {
         var match = await _backend.RestoreAsync(candidates.Key, candidates.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
-        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, attempt.Options(this)(match), cancellationToken).ConfigureAwait(false);
+        var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, attempt.OptionsFor(match), cancellationToken).ConfigureAwait(false);
         return (match, stats);
     }
 

@@ -25,6 +25,3 @@ public sealed record RestoreResult
     public long Entries { get; init; }
     public TimeSpan Elapsed { get; init; }
 }
-
-/// <summary>An entry a restore found but did not trust, and what happened to it.</summary>
-public sealed record RejectedEntry(string Key, string Message);
