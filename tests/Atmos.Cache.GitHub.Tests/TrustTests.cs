@@ -120,6 +120,22 @@ public sealed class TrustTests
     }
 
     [TestMethod]
+    public async Task AWriteDeniedAtFinalize_AlsoEndsTheSaveWithoutWarningOrRetry()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        session.Emulator.Faults.DenyFinalize = true;
+
+        var save = await Manager(session, MakeRoot(session, "root"), Key).SaveAsync();
+
+        Assert.IsTrue(save.Skipped);
+        StringAssert.Contains(save.Reason, "cache write denied:");
+        Assert.AreEqual(1, session.Emulator.Stats.Get(EmulatorStats.Twirp("FinalizeCacheEntryUpload")), "no retry");
+        Assert.IsEmpty(session.Delays.Delays);
+        Assert.IsFalse(session.Logger.Lines.Any(line => line.Level == CacheLogLevel.Warning));
+        Assert.IsEmpty(session.Emulator.Store.Finalized(), "nothing became visible");
+    }
+
+    [TestMethod]
     public async Task LookupOnly_ReportsTheMatch_AndDownloadsNoByte()
     {
         await using var session = await EmulatorSession.StartAsync();

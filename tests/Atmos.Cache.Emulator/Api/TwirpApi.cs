@@ -43,7 +43,8 @@ internal sealed class TwirpApi(CacheServiceEmulator emulator)
             return;
         }
 
-        if (emulator.Faults.DenyWrites && method is "CreateCacheEntry" or "FinalizeCacheEntryUpload")
+        if ((emulator.Faults.DenyWrites && method is "CreateCacheEntry" or "FinalizeCacheEntryUpload")
+            || (emulator.Faults.DenyFinalize && method == "FinalizeCacheEntryUpload"))
         {
             await ErrorAsync(context, 403, "permission_denied", WriteDenied).ConfigureAwait(false);
             return;

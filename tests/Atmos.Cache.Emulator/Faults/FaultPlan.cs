@@ -17,6 +17,7 @@ public sealed class FaultPlan
     private int _resets;
     private volatile bool _down;
     private volatile bool _denyWrites;
+    private volatile bool _denyFinalize;
 
     /// <summary>A status (with an optional Retry-After in seconds) to answer a request with.</summary>
     public sealed record InjectedStatus(int Status, int? RetryAfterSeconds = null);
@@ -60,6 +61,9 @@ public sealed class FaultPlan
     /// </summary>
     public bool DenyWrites { get => _denyWrites; set => _denyWrites = value; }
 
+    /// <summary>As <see cref="DenyWrites"/>, for FinalizeCacheEntryUpload only (the refusal comes after the upload).</summary>
+    public bool DenyFinalize { get => _denyFinalize; set => _denyFinalize = value; }
+
     /// <summary>Forgets every pending fault and comes back up.</summary>
     public void Clear()
     {
@@ -71,6 +75,7 @@ public sealed class FaultPlan
         Interlocked.Exchange(ref _resets, 0);
         _down = false;
         _denyWrites = false;
+        _denyFinalize = false;
     }
 
     internal InjectedStatus? TakeTwirp() => _twirp.TryDequeue(out var status) ? status : null;
