@@ -6,7 +6,6 @@ using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Operations;
-using Atmos.Cache.Root;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
@@ -23,17 +22,17 @@ public sealed class TrustTests
     private const string Prefix = "atmos-cache-linux-amd64-";
 
     [TestMethod]
-    public async Task BytesFlippedInTheStoredBlob_AreRefused_TheEntryIsDeleted_AndTheSaveWritesItAgain()
+    public async Task BytesFlippedInTheStoredBlobAreRefusedTheEntryIsDeletedAndTheSaveWritesItAgain()
     {
         await using var session = await EmulatorSession.StartAsync();
         await Manager(session, MakeRoot(session, "first-job"), Key).SaveAsync();
         await session.Emulator.ChangeStoredEntryAsync(Key, EmulatorSession.GzipVersion, bytes => bytes[bytes.Length / 2] ^= 0x5a);
         var root = MakeRoot(session, "second-job");
-        var before = Snapshot(root);
+        var before = TreeSnapshot.Of(root);
         var manager = Manager(session, root, Key);
 
         var error = await Assert.ThrowsExactlyAsync<CacheIntegrityException>(() => manager.RestoreAsync());
-        var afterRefusal = Snapshot(root);
+        var afterRefusal = TreeSnapshot.Of(root);
         var stored = session.Emulator.Store.Finalized().Count(r => r.Key == Key);
         var save = await manager.SaveAsync();
 
@@ -46,29 +45,29 @@ public sealed class TrustTests
         var next = Path.Combine(session.Temp.Path, "next-build");
         Directory.CreateDirectory(next);
         Assert.IsTrue((await Manager(session, next, Key).RestoreAsync()).Exact);
-        CollectionAssert.AreEquivalent(before.ToList(), Snapshot(next).ToList());
+        CollectionAssert.AreEquivalent(before.ToList(), TreeSnapshot.Of(next).ToList());
     }
 
     [TestMethod]
-    public async Task AFlippedDigest_WithoutARestToken_IsRefused_AndTheWarningGivesTheDeleteCommand()
+    public async Task AFlippedDigestWithoutARestTokenIsRefusedAndTheWarningGivesTheDeleteCommand()
     {
         await using var session = await EmulatorSession.StartAsync();
         await Manager(session, MakeRoot(session, "first-job"), Key).SaveAsync();
         await session.Emulator.ChangeStoredEntryAsync(Key, EmulatorSession.GzipVersion, FlipDigest);
         var root = MakeRoot(session, "second-job");
-        var before = Snapshot(root);
+        var before = TreeSnapshot.Of(root);
         var backend = new GitHubActionsBackend(session.Settings(EmulatorSession.SmallPieces) with { RestToken = null }, session.Logger);
 
-        var error = await Assert.ThrowsExactlyAsync<CacheIntegrityException>(() => new CacheManager(backend, Config(session, root, Key), session.Logger).RestoreAsync());
+        var error = await Assert.ThrowsExactlyAsync<CacheIntegrityException>(() => new CacheManager(backend, session.Config(root, Key), session.Logger).RestoreAsync());
 
         StringAssert.Contains(error.Message, "digest");
         StringAssert.Contains(error.Message, $"gh cache delete '{Key}' --repo {session.Emulator.Options.Repository}");
-        CollectionAssert.AreEqual(before.ToList(), Snapshot(root).ToList());
+        CollectionAssert.AreEqual(before.ToList(), TreeSnapshot.Of(root).ToList());
         Assert.AreEqual(1, session.Emulator.Store.Finalized().Count(r => r.Key == Key), "without a token the entry stays");
     }
 
     [TestMethod]
-    public async Task AnUnsignedEntry_WithASigningKey_IsAMiss_AndTheNextRestoreKeyIsUsed()
+    public async Task AnUnsignedEntryWithASigningKeyIsAMissAndTheNextRestoreKeyIsUsed()
     {
         await using var session = await EmulatorSession.StartAsync();
         var signer = new EntrySigner("team-secret");
@@ -83,11 +82,11 @@ public sealed class TrustTests
         Assert.AreEqual("atmos-cache-other-1", restored.MatchedKey);
         Assert.AreEqual(Prefix + "old", restored.Rejected.Single().Key);
         StringAssert.Contains(restored.Rejected.Single().Message, "not signed");
-        CollectionAssert.AreEquivalent(Snapshot(signedRoot).ToList(), Snapshot(target).ToList());
+        CollectionAssert.AreEquivalent(TreeSnapshot.Of(signedRoot).ToList(), TreeSnapshot.Of(target).ToList());
     }
 
     [TestMethod]
-    public async Task AnEntrySignedWithAnotherSecret_IsAMiss()
+    public async Task AnEntrySignedWithAnotherSecretIsAMiss()
     {
         await using var session = await EmulatorSession.StartAsync();
         await Manager(session, MakeRoot(session, "planted"), Key, signer: new EntrySigner("attacker-secret")).SaveAsync();
@@ -98,11 +97,11 @@ public sealed class TrustTests
 
         Assert.IsFalse(restored.Hit);
         Assert.AreEqual(Key, restored.Rejected.Single().Key);
-        Assert.IsFalse(Snapshot(target).Any(), "nothing of the planted entry reached the root");
+        Assert.IsFalse(TreeSnapshot.Of(target).Any(), "nothing of the planted entry reached the root");
     }
 
     [TestMethod]
-    public async Task AWriteDeniedRefusal_EndsTheSaveWithoutWarningOrRetry()
+    public async Task AWriteDeniedRefusalEndsTheSaveWithoutWarningOrRetry()
     {
         await using var session = await EmulatorSession.StartAsync();
         session.Emulator.Faults.DenyWrites = true;
@@ -120,7 +119,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task AWriteDeniedAtFinalize_AlsoEndsTheSaveWithoutWarningOrRetry()
+    public async Task AWriteDeniedAtFinalizeAlsoEndsTheSaveWithoutWarningOrRetry()
     {
         await using var session = await EmulatorSession.StartAsync();
         session.Emulator.Faults.DenyFinalize = true;
@@ -136,7 +135,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task LookupOnly_ReportsTheMatch_AndDownloadsNoByte()
+    public async Task LookupOnlyReportsTheMatchAndDownloadsNoByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         await Manager(session, MakeRoot(session, "source"), Prefix + "old").SaveAsync();
@@ -144,7 +143,7 @@ public sealed class TrustTests
         var target = Path.Combine(session.Temp.Path, "target");
         Directory.CreateDirectory(target);
 
-        var found = await new CacheManager(session.Backend(), Config(session, target, Key, [Prefix]) with { LookupOnly = true }, session.Logger).RestoreAsync();
+        var found = await new CacheManager(session.Backend(), session.Config(target, Key, [Prefix]) with { LookupOnly = true }, session.Logger).RestoreAsync();
 
         Assert.IsTrue(found.LookupOnly);
         Assert.IsTrue(found.Hit);
@@ -160,11 +159,11 @@ public sealed class TrustTests
     [DataRow("read", true, false)]
     [DataRow("write-only", false, true)]
     [DataRow("write", true, true)]
-    public async Task ActionsCacheMode_DecidesWhichCallsReachTheService(string mode, bool restores, bool saves)
+    public async Task ActionsCacheModeDecidesWhichCallsReachTheService(string mode, bool restores, bool saves)
     {
         await using var session = await EmulatorSession.StartAsync();
         var serviceMode = ServiceModes.FromEnvironment(session.Environment(variables => variables["ACTIONS_CACHE_MODE"] = mode));
-        var manager = new CacheManager(session.Backend(), Config(session, MakeRoot(session, "root"), Key) with { ServiceMode = serviceMode }, session.Logger);
+        var manager = new CacheManager(session.Backend(), session.Config(MakeRoot(session, "root"), Key) with { ServiceMode = serviceMode }, session.Logger);
 
         var restore = await manager.RestoreAsync();
         var save = await manager.SaveAsync();
@@ -191,17 +190,7 @@ public sealed class TrustTests
     }
 
     private static CacheManager Manager(EmulatorSession session, string root, string key, IReadOnlyList<string>? restoreKeys = null, EntrySigner? signer = null) =>
-        new(session.Backend(EmulatorSession.SmallPieces), Config(session, root, key, restoreKeys) with { Signer = signer }, session.Logger);
-
-    private static CacheConfig Config(EmulatorSession session, string root, string key, IReadOnlyList<string>? restoreKeys = null) => new()
-    {
-        Root = root,
-        Key = key,
-        RestoreKeys = restoreKeys ?? [],
-        Backend = BackendNames.GitHubActions,
-        LocalDirectory = Path.Combine(session.Temp.Path, "unused-local-store"),
-        WorkingDirectory = session.Temp.Path,
-    };
+        new(session.Backend(EmulatorSession.SmallPieces), session.Config(root, key, restoreKeys) with { Signer = signer }, session.Logger);
 
     private static string MakeRoot(EmulatorSession session, string name)
     {
@@ -212,12 +201,4 @@ public sealed class TrustTests
         File.Move(tool, Path.Combine(root, "toolchain", "bin", "tool"));
         return root;
     }
-
-    /// <summary>Relative path and SHA-256 of every file in the root, the state folder excluded.</summary>
-    private static IEnumerable<string> Snapshot(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
-            .Where(relative => !relative.StartsWith(CachePaths.StateFolder + "/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => $"{relative} {TempFolder.Sha256(Path.Combine(root, relative))}");
 }

@@ -18,7 +18,7 @@ public static class DiagnosticCodes
     /// <summary>Printing or writing the cache paths failed.</summary>
     public const string PathsFailed = "ATMOSCACHE004";
 
-    /// <summary>The engine warned about something it left out or worked around (e.g. a symbolic link outside the root).</summary>
+    /// <summary>The engine warned while working (e.g. a failed restore it could not fully undo, a temporary folder it could not delete).</summary>
     public const string EngineWarning = "ATMOSCACHE005";
 
     /// <summary>The step outputs could not be written to <c>$GITHUB_OUTPUT</c>.</summary>

@@ -81,6 +81,9 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary>The configuration resolution; a seam for tests.</summary>
     internal Func<CacheSettings, IEnvironment, CacheConfig> ResolveConfiguration { get; set; } = ConfigResolver.Resolve;
 
+    /// <summary>The backends the configured name is looked up in; a seam for tests.</summary>
+    internal BackendCatalog Backends { get; set; } = BackendRegistry.Shared;
+
     /// <summary>The operation's name in messages, e.g. <c>restore</c>.</summary>
     private protected abstract string Operation { get; }
 
@@ -122,7 +125,7 @@ public abstract class CacheTask : Task, ICancelableTask
         _config = config;
         if (!config.Enabled)
         {
-            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: the cache is disabled (AtmosCacheEnabled / ci.cache.enabled).");
+            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
             return;
         }
 
@@ -136,7 +139,7 @@ public abstract class CacheTask : Task, ICancelableTask
     private protected CacheManager? CreateManager(CacheConfig config)
     {
         var logger = new TaskCacheLogger(Log);
-        var backend = BackendSelector.Select(config, Environment, logger, out var reason);
+        var backend = BackendSelector.Select(config, Environment, logger, Backends, out var reason);
         if (backend is null)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {reason}.");

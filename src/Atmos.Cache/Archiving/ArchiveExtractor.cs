@@ -12,7 +12,7 @@ namespace Atmos.Cache.Archiving;
 /// Extracts a cache archive into a root, all or nothing: the archive is unpacked into a staging
 /// folder first and only moved into the root when every entry was valid.
 /// </summary>
-public static class ArchiveExtractor
+internal static class ArchiveExtractor
 {
     private const int FileBufferSize = 256 * 1024;
     private const int PipeChunkSize = 1 << 20;
@@ -173,7 +173,7 @@ public static class ArchiveExtractor
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>
-public sealed record ExtractOptions
+internal sealed record ExtractOptions
 {
     /// <summary>The most bytes of file content an archive may write.</summary>
     public long MaxTotalBytes { get; init; } = 32L * 1024 * 1024 * 1024;

@@ -13,7 +13,7 @@ using ICSharpCode.SharpZipLib.Tar;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>Writes a cache root (or its include paths) as one compressed tar stream.</summary>
-public static class ArchiveWriter
+internal static class ArchiveWriter
 {
     private const int FileBufferSize = 1 << 20;
 
@@ -157,7 +157,7 @@ public static class ArchiveWriter
 }
 
 /// <summary>How to write an archive.</summary>
-public sealed record ArchiveWriteOptions
+internal sealed record ArchiveWriteOptions
 {
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
     /// <summary>Root-relative paths to include; empty means the whole root.</summary>
@@ -168,4 +168,4 @@ public sealed record ArchiveWriteOptions
 }
 
 /// <summary>What an archive or extraction step handled.</summary>
-public sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes);
+internal sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes);

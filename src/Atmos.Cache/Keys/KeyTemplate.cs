@@ -4,7 +4,7 @@ using Atmos.Cache.Errors;
 namespace Atmos.Cache.Keys;
 
 /// <summary>Renders cache-key templates written in the Go template subset Atmos users write.</summary>
-public static class KeyTemplate
+internal static class KeyTemplate
 {
     /// <summary>
     /// Renders <paramref name="template"/> (<c>{{.OS}}</c>, <c>{{.Arch}}</c>, <c>{{ hashFiles "a" "b/*.lock" }}</c>),

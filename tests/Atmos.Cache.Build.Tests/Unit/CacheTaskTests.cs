@@ -20,7 +20,7 @@ public sealed class CacheTaskTests
     {
         _temp = new TempFolder();
         _variables = [];
-        TestBackends.EnsureRegistered();
+        TestBackends.Reset();
     }
 
     [TestCleanup]
@@ -46,6 +46,7 @@ public sealed class CacheTaskTests
         SessionId = session,
         Environment = new DictionaryEnvironment(_variables),
         ResolveConfiguration = (_, _) => config,
+        Backends = TestBackends.Catalog,
     };
 
     [TestMethod]
@@ -351,13 +352,43 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void ListReportsEntriesAsItems()
+    public void ListReportsAnEmptyStoreAsNoItems()
     {
         var engine = new FakeBuildEngine();
         var task = Task<ListCiCache>(Config(BackendNames.Local), engine);
         Assert.IsTrue(task.Execute());
         Assert.AreEqual(0, task.Entries.Length);
         StringAssert.StartsWith(engine.MessagesAt(MessageImportance.High).Single(), "Atmos cache: 0 entries");
+    }
+
+    [TestMethod]
+    public void ListReportsEntriesAsItems()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<ListCiCache>(Config(TestBackends.Listing), engine);
+
+        Assert.IsTrue(task.Execute());
+
+        Assert.AreEqual(2, task.Entries.Length);
+        var first = task.Entries[0];
+        Assert.AreEqual("atmos-cache-linux-amd64-1", first.ItemSpec);
+        Assert.AreEqual("327127266", first.GetMetadata("Size"));
+        Assert.AreEqual("2026-03-04T05:06:07.0000000+00:00", first.GetMetadata("CreatedAt"));
+        Assert.AreEqual("v-gzip", first.GetMetadata("Version"));
+        Assert.AreEqual("42", first.GetMetadata("Id"));
+        var second = task.Entries[1];
+        Assert.AreEqual("atmos-cache-linux-amd64-0", second.ItemSpec);
+        Assert.AreEqual("1023", second.GetMetadata("Size"));
+        Assert.AreEqual("", second.GetMetadata("CreatedAt"), "an unknown creation time is empty");
+        Assert.AreEqual("v-zstd", second.GetMetadata("Version"));
+        CollectionAssert.AreEqual(
+            new[]
+            {
+                "Atmos cache: 2 entries in the test/listing cache",
+                "  atmos-cache-linux-amd64-1  312.0 MiB  2026-03-04 05:06:07Z",
+                "  atmos-cache-linux-amd64-0  1023 B  unknown time",
+            },
+            engine.MessagesAt(MessageImportance.High).ToArray());
     }
 
     [TestMethod]
@@ -373,7 +404,7 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public async Task AnUntrustedEntry_IsOneCodedWarningNamingItsKey_AndTheRestoreIsAMiss()
+    public async Task AnUntrustedEntryIsOneCodedWarningNamingItsKeyAndTheRestoreIsAMiss()
     {
         var unsigned = Config(BackendNames.Local) with { Root = _temp.Combine("unsigned-root") };
         Directory.CreateDirectory(unsigned.Root);
@@ -392,7 +423,7 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void FailOnMiss_IsAnErrorWithItsCode_OnlyWhenNothingMatched()
+    public void FailOnMissIsAnErrorWithItsCodeOnlyWhenNothingMatched()
     {
         var engine = new FakeBuildEngine();
         var task = Task<RestoreCiCache>(Config(BackendNames.Local) with { FailOnMiss = true }, engine);
@@ -404,7 +435,7 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void ReadOnly_SkipsTheSaveWithOneHighLine()
+    public void ReadOnlySkipsTheSaveWithOneHighLine()
     {
         Directory.CreateDirectory(Root);
         var engine = new FakeBuildEngine();

@@ -18,7 +18,7 @@ public sealed class ArchiveTrailerTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task Records_ReadBackInOrder_WithTheDataLength(ArchiveCompression compression)
+    public async Task RecordsReadBackInOrderWithTheDataLength(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var (archive, dataLength) = await ArchiveWithTrailerAsync(temp, compression, SampleRecords());
@@ -36,7 +36,7 @@ public sealed class ArchiveTrailerTests
     }
 
     [TestMethod]
-    public void RecordsLargerThanOneGzipExtraField_SpreadOverSeveralMembers()
+    public void RecordsLargerThanOneGzipExtraFieldSpreadOverSeveralMembers()
     {
         // Three records of 40,000 bytes cannot share one 64 KiB extra field.
         var records = Enumerable.Range(0, 3).Select(i => new TrailerRecord(TrailerTag.ChunkIndex, Bytes(40_000, seed: i))).ToList();
@@ -54,7 +54,7 @@ public sealed class ArchiveTrailerTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task AnArchiveWithoutATrailer_ReadsAsNone(ArchiveCompression compression)
+    public async Task AnArchiveWithoutATrailerReadsAsNone(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var source = temp.Combine("source");
@@ -72,7 +72,7 @@ public sealed class ArchiveTrailerTests
     }
 
     [TestMethod]
-    public void AGnuGzipFile_HasNoTrailer()
+    public void AGnuGzipFileHasNoTrailer()
     {
         RequireTool("gzip");
         using var temp = new TempFolder();
@@ -87,7 +87,7 @@ public sealed class ArchiveTrailerTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task ALocatorThatClaimsTooMuch_IsDamage(ArchiveCompression compression)
+    public async Task ALocatorThatClaimsTooMuchIsDamage(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var (archive, _) = await ArchiveWithTrailerAsync(temp, compression, SampleRecords());
@@ -104,7 +104,7 @@ public sealed class ArchiveTrailerTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task AnArchiveWithATrailer_RestoresTheSameTree(ArchiveCompression compression)
+    public async Task AnArchiveWithATrailerRestoresTheSameTree(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         // The sample digest is not this tree's: leave it out (an archive without one restores unchecked).
@@ -117,7 +117,7 @@ public sealed class ArchiveTrailerTests
     }
 
     [TestMethod]
-    public async Task GnuTarAndGzip_ReadAGzipArchiveWithATrailerAsWithout()
+    public async Task GnuTarAndGzipReadAGzipArchiveWithATrailerAsWithout()
     {
         RequireTool("tar");
         RequireTool("gzip");
@@ -132,7 +132,7 @@ public sealed class ArchiveTrailerTests
     }
 
     [TestMethod]
-    public async Task TheZstdCli_ReadsAZstdArchiveWithATrailerAsWithout()
+    public async Task TheZstdCliReadsAZstdArchiveWithATrailerAsWithout()
     {
         RequireTool("tar");
         RequireTool("zstd");

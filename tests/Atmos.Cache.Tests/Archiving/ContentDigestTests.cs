@@ -22,7 +22,7 @@ public sealed class ContentDigestTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task EveryArchive_CarriesTheSha256OfItsTarStream(ArchiveCompression compression)
+    public async Task EveryArchiveCarriesTheSha256OfItsTarStream(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var archive = await WriteAsync(temp, "a", compression);
@@ -37,7 +37,7 @@ public sealed class ContentDigestTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task ContentThatDoesNotMatchItsDigest_IsRefused_AndTheRootIsUnchanged(ArchiveCompression compression)
+    public async Task ContentThatDoesNotMatchItsDigestIsRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         // The data of one tree with the trailer (digest) of another: every compression check passes.
@@ -54,7 +54,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task AnArchiveWithoutADigest_StillRestores()
+    public async Task AnArchiveWithoutADigestStillRestores()
     {
         using var temp = new TempFolder();
         var archive = await WriteAsync(temp, "a", ArchiveCompression.Gzip);
@@ -68,7 +68,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task ASignedArchive_VerifiesWithTheSameSecret_KeyAndVersion()
+    public async Task ASignedArchiveVerifiesWithTheSameSecretKeyAndVersion()
     {
         using var temp = new TempFolder();
         var archive = await WriteAsync(temp, "a", ArchiveCompression.Gzip, new EntrySigning(new EntrySigner("team-secret"), Key, Version));
@@ -79,7 +79,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task ASignature_MadeWithAnotherSecret_OrForAnotherKey_IsUntrusted()
+    public async Task ASignatureMadeWithAnotherSecretOrForAnotherKeyIsUntrusted()
     {
         using var temp = new TempFolder();
         var archive = await WriteAsync(temp, "a", ArchiveCompression.Gzip, new EntrySigning(new EntrySigner("someone-else"), Key, Version));
@@ -96,7 +96,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task AnUnsignedArchive_IsUntrustedWhenSignaturesAreRequired_AndAcceptedWhenOnlyCheckedIfPresent()
+    public async Task AnUnsignedArchiveIsUntrustedWhenSignaturesAreRequiredAndAcceptedWhenOnlyCheckedIfPresent()
     {
         using var temp = new TempFolder();
         var unsigned = await WriteAsync(temp, "a", ArchiveCompression.Gzip);
@@ -117,7 +117,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task GnuTarAndGzip_ReadASignedGzipArchive_AsTheUnsignedOne()
+    public async Task GnuTarAndGzipReadASignedGzipArchiveAsTheUnsignedOne()
     {
         RequireTool("tar");
         RequireTool("gzip");
@@ -133,7 +133,7 @@ public sealed class ContentDigestTests
     }
 
     [TestMethod]
-    public async Task GnuTarAndZstd_ReadASignedZstdArchive_AsTheUnsignedOne()
+    public async Task GnuTarAndZstdReadASignedZstdArchiveAsTheUnsignedOne()
     {
         RequireTool("tar");
         RequireTool("zstd");

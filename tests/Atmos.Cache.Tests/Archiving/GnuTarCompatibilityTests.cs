@@ -8,7 +8,7 @@ namespace Atmos.Cache.Tests.Archiving;
 public sealed class GnuTarCompatibilityTests
 {
     [TestMethod]
-    public async Task GnuTar_ListsAndExtractsOurGzipArchive()
+    public async Task GnuTarListsAndExtractsOurGzipArchive()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -28,7 +28,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task GnuTarGzipArchive_RestoresHere()
+    public async Task GnuTarGzipArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -45,7 +45,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task PosixFormatArchive_RestoresHere()
+    public async Task PosixFormatArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -62,7 +62,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task UstarPrefixNames_RestoreHere()
+    public async Task UstarPrefixNamesRestoreHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -79,7 +79,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task ZstdArchive_RestoresHere()
+    public async Task ZstdArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -107,7 +107,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task OurZstdArchive_ReadsWithTheZstdCli()
+    public async Task OurZstdArchiveReadsWithTheZstdCli()
     {
         RequireTool("tar");
         RequireTool("zstd");

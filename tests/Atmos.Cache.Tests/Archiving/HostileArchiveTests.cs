@@ -37,7 +37,7 @@ public sealed class HostileArchiveTests
 
     [TestMethod]
     [DynamicData(nameof(UnsafeArchives), DynamicDataDisplayName = nameof(Name))]
-    public async Task UnsafeArchive_IsRefusedAndTheRootIsUnchanged(string label, RawTar archive, string expectedProblem)
+    public async Task UnsafeArchiveIsRefusedAndTheRootIsUnchanged(string label, RawTar archive, string expectedProblem)
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -54,7 +54,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task OversizedEntry_IsRefusedBeforeAnythingOfItIsWritten()
+    public async Task OversizedEntryIsRefusedBeforeAnythingOfItIsWritten()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -71,7 +71,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task DeclaredSizeBeyondTheLimit_IsRefusedEvenIfTheDataIsMissing()
+    public async Task DeclaredSizeBeyondTheLimitIsRefusedEvenIfTheDataIsMissing()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("fresh/parent/root");
@@ -86,7 +86,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task TooManyEntries_AreRefused()
+    public async Task TooManyEntriesAreRefused()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -109,7 +109,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task UnknownFormat_IsRefused()
+    public async Task UnknownFormatIsRefused()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -123,7 +123,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task InRootLinkChain_IsAccepted()
+    public async Task InRootLinkChainIsAccepted()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("root");

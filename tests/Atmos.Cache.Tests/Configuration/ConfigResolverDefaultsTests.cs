@@ -51,7 +51,7 @@ public sealed class ConfigResolverDefaultsTests
     }
 
     [TestMethod]
-    public void ExplicitToolchainLockFileMovesTheLockfile_RelativeToAtmosYaml()
+    public void ExplicitToolchainLockFileMovesTheLockfileRelativeToAtmosYaml()
     {
         _ws.Write(Path.Combine("xdg", "atmos", "toolchain", "toolchain.lock.yaml"), "under-root");
         _ws.Write(Path.Combine("repo", "proj", "locks", "tools.lock.yaml"), "beside the project: not this one");

@@ -13,7 +13,7 @@ public sealed class ConfigResolverTrustTests
     public void Cleanup() => _ws.Dispose();
 
     [TestMethod]
-    public void Defaults_RestoreAndSave_UnsignedWithoutAKey()
+    public void DefaultsRestoreAndSaveUnsignedWithoutAKey()
     {
         var config = _ws.Resolve();
 
@@ -27,7 +27,7 @@ public sealed class ConfigResolverTrustTests
     }
 
     [TestMethod]
-    public void Switches_ComeFromPropertiesThenTheEnvironment()
+    public void SwitchesComeFromPropertiesThenTheEnvironment()
     {
         _ws.Variables["ATMOS_CI_CACHE_READ_ONLY"] = "true";
         _ws.Variables["ATMOS_CI_CACHE_LOOKUP_ONLY"] = "yes";
@@ -47,7 +47,7 @@ public sealed class ConfigResolverTrustTests
     }
 
     [TestMethod]
-    public void ABadSwitchValue_IsAConfigurationErrorNamingTheProperty()
+    public void ABadSwitchValueIsAConfigurationErrorNamingTheProperty()
     {
         var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { ReadOnly = "maybe" }));
 
@@ -55,7 +55,7 @@ public sealed class ConfigResolverTrustTests
     }
 
     [TestMethod]
-    public void TheSigningKey_ComesFromTheEnvironment_AndNeverShowsInTheConfig()
+    public void TheSigningKeyComesFromTheEnvironmentAndNeverShowsInTheConfig()
     {
         _ws.Variables["ATMOS_CI_CACHE_SIGNING_KEY"] = "do-not-print-me";
 
@@ -72,7 +72,7 @@ public sealed class ConfigResolverTrustTests
     [DataRow("write-only", "'write-only'", null)]
     [DataRow("none", "'none'", "'none'")]
     [DataRow("something-new", null, null)]
-    public void ActionsCacheMode_InsideGitHubActions_BlocksRestoreOrSave(string? mode, string? restoreBlocked, string? saveBlocked)
+    public void ActionsCacheModeInsideGitHubActionsBlocksRestoreOrSave(string? mode, string? restoreBlocked, string? saveBlocked)
     {
         _ws.Variables["GITHUB_ACTIONS"] = "true";
         if (mode is not null)
@@ -87,7 +87,7 @@ public sealed class ConfigResolverTrustTests
     }
 
     [TestMethod]
-    public void ActionsCacheMode_OutsideGitHubActions_IsIgnored()
+    public void ActionsCacheModeOutsideGitHubActionsIsIgnored()
     {
         _ws.Variables["ACTIONS_CACHE_MODE"] = "none";
 

@@ -32,7 +32,7 @@ public sealed class TrustTests
     [DataRow(ArchiveCompression.Gzip, "digest")]
     [DataRow(ArchiveCompression.Zstd, "data")]
     [DataRow(ArchiveCompression.Zstd, "digest")]
-    public async Task BytesFlippedInAStoredEntry_AreRefused_TheRootIsUnchanged_AndTheEntryIsRemovedSoTheSaveWritesItAgain(ArchiveCompression compression, string where)
+    public async Task BytesFlippedInAStoredEntryAreRefusedTheRootIsUnchangedAndTheEntryIsRemovedSoTheSaveWritesItAgain(ArchiveCompression compression, string where)
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp, Key) with { Compression = compression };
@@ -59,7 +59,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task AnUnsignedEntry_WithASigningKey_IsAMissForItsKey_AndTheNextRestoreKeyIsUsed()
+    public async Task AnUnsignedEntryWithASigningKeyIsAMissForItsKeyAndTheNextRestoreKeyIsUsed()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp, Key, "app-linux-", "app-") with { Signer = TeamSigner };
@@ -79,7 +79,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task AnEntrySignedWithAnotherSecret_IsAMiss_AndTheSaveWritesASignedOne()
+    public async Task AnEntrySignedWithAnotherSecretIsAMissAndTheSaveWritesASignedOne()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp, Key) with { Signer = TeamSigner };
@@ -103,7 +103,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task VerifyWhenSigned_AcceptsUnsignedEntries_ButStillRefusesWrongSignatures()
+    public async Task VerifyWhenSignedAcceptsUnsignedEntriesButStillRefusesWrongSignatures()
     {
         using var temp = new TempFolder();
         var relaxed = TestConfigs.For(temp, Key) with { Signer = TeamSigner, RequireSignature = false };
@@ -120,7 +120,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task ReadOnly_Restores_ButNeverSaves()
+    public async Task ReadOnlyRestoresButNeverSaves()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp, Key, "app-");
@@ -138,7 +138,7 @@ public sealed class TrustTests
     }
 
     [TestMethod]
-    public async Task LookupOnly_ReportsTheMatch_AndLeavesTheRootAndStateAlone()
+    public async Task LookupOnlyReportsTheMatchAndLeavesTheRootAndStateAlone()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp, Key, "app-") with { LookupOnly = true };

@@ -10,7 +10,7 @@ namespace Atmos.Cache.Archiving.Integrity;
 /// signature over that digest, the matched key and the version. Archives without a digest (the
 /// Atmos CLI's, older ones) pass the digest check; without a signer every signature is ignored.
 /// </summary>
-public sealed record EntryVerification
+internal sealed record EntryVerification
 {
     /// <summary>Only the content digest is checked: what an extraction does without more to go on.</summary>
     public static EntryVerification DigestOnly { get; } = new();

@@ -5,7 +5,7 @@ namespace Atmos.Cache.Archiving.Trailer;
 /// members with an extra field (gzip, GNU tar, Go and the Atmos CLI decompress them to nothing), or
 /// one zstd skippable frame (the zstd CLI and libraries skip it). The tar stream is unchanged.
 /// </summary>
-public sealed class ArchiveTrailer
+internal sealed class ArchiveTrailer
 {
     public ArchiveTrailer(IReadOnlyList<TrailerRecord> records, long dataLength)
     {

@@ -5,7 +5,7 @@ namespace Atmos.Cache.Archiving.Trailer;
 /// <see cref="MaxPayloadLength"/> bytes), encoded as a gzip extra subfield is (RFC 1952 2.3.1.1:
 /// tag, little-endian 16-bit length, payload) in both archive formats.
 /// </summary>
-public sealed class TrailerRecord
+internal sealed class TrailerRecord
 {
     /// <summary>The largest payload of one record: a gzip extra field holds at most 65,535 bytes, subfield header included.</summary>
     public const int MaxPayloadLength = ushort.MaxValue - TrailerEncoding.RecordHeaderLength;

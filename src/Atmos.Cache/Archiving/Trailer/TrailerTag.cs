@@ -4,7 +4,7 @@ namespace Atmos.Cache.Archiving.Trailer;
 /// The two-letter tag of a trailer record (a gzip extra subfield ID, RFC 1952 2.3.1.1). The tags
 /// the package writes start with 'A' (Atmos); readers skip tags they do not know.
 /// </summary>
-public readonly record struct TrailerTag(byte First, byte Second)
+internal readonly record struct TrailerTag(byte First, byte Second)
 {
     /// <summary>SHA-256 of the uncompressed tar stream (32 bytes).</summary>
     public static TrailerTag ContentDigest { get; } = new((byte)'A', (byte)'D');

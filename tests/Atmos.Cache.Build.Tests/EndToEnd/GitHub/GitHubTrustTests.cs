@@ -28,7 +28,7 @@ public sealed class GitHubTrustTests
     public static void Cleanup() => _workspace.Dispose();
 
     [TestMethod]
-    public async Task TheSigningKeyAndTheSignature_NeverReachDiagnosticOutputOrTheBinaryLog()
+    public async Task TheSigningKeyAndTheSignatureNeverReachDiagnosticOutputOrTheBinaryLog()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = GitHubWorkspace.RunnerEnvironment(session, variables => variables["ATMOS_CI_CACHE_SIGNING_KEY"] = SigningKey);
@@ -66,7 +66,7 @@ public sealed class GitHubTrustTests
     }
 
     [TestMethod]
-    public async Task ACorruptEntry_GivesOneCodedWarning_LeavesTheRootAlone_AndTheSameBuildSavesItAgain()
+    public async Task ACorruptEntryGivesOneCodedWarningLeavesTheRootAloneAndTheSameBuildSavesItAgain()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = GitHubWorkspace.RunnerEnvironment(session);
@@ -98,7 +98,7 @@ public sealed class GitHubTrustTests
     }
 
     [TestMethod]
-    public async Task AWriteDeniedRefusal_IsOneInformationalLine_WithoutWarningOrRetry()
+    public async Task AWriteDeniedRefusalIsOneInformationalLineWithoutWarningOrRetry()
     {
         await using var session = await EmulatorSession.StartAsync();
         session.Emulator.Faults.DenyWrites = true;
@@ -115,7 +115,7 @@ public sealed class GitHubTrustTests
     }
 
     [TestMethod]
-    public async Task LookupOnly_WritesTheStepOutputs_AndDownloadsNoByte()
+    public async Task LookupOnlyWritesTheStepOutputsAndDownloadsNoByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = GitHubWorkspace.RunnerEnvironment(session);
@@ -139,7 +139,7 @@ public sealed class GitHubTrustTests
     }
 
     [TestMethod]
-    public async Task FailOnMiss_FailsTheBuildWithItsCode()
+    public async Task FailOnMissFailsTheBuildWithItsCode()
     {
         await using var session = await EmulatorSession.StartAsync();
         var root = _workspace.NewRoot("required");
