@@ -94,6 +94,26 @@ public sealed class CacheServiceEmulator : IAsyncDisposable
         _azuriteHttp.Dispose();
     }
 
+    /// <summary>The stored content of the finalized entry with this key (and version).</summary>
+    public Task<byte[]> ReadStoredEntryAsync(string key, string version, CancellationToken cancellationToken = default)
+    {
+        var record = Store.Finalized().Single(r => r.Key == key && r.Version == version);
+        return Azurite.GetBlobAsync(Options.Container, record.BlobName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Rewrites the stored content of the finalized entry with this key (and version), as damage in
+    /// storage or an attacker with write access would; the entry's recorded size is left as it was.
+    /// </summary>
+    public async Task ChangeStoredEntryAsync(string key, string version, Action<byte[]> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var record = Store.Finalized().Single(r => r.Key == key && r.Version == version);
+        var content = await Azurite.GetBlobAsync(Options.Container, record.BlobName, cancellationToken).ConfigureAwait(false);
+        change(content);
+        await Azurite.PutBlobAsync(Options.Container, record.BlobName, content, cancellationToken).ConfigureAwait(false);
+    }
+
     internal string SignedUrl(string blobName, string permissions)
     {
         var now = DateTimeOffset.UtcNow;

@@ -164,7 +164,7 @@ public sealed class StreamingRestoreTests
         // the rest never arrives, so only the extraction's failure can end the restore.
         var hook = new RangeDownloadHook { HoldFrom = EmulatorSession.SmallPieces.RangeSize, LeadWaitsForHold = true };
 
-        var error = await Assert.ThrowsExactlyAsync<CacheArchiveException>(() =>
+        var error = await Assert.ThrowsExactlyAsync<CacheIntegrityException>(() =>
             session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync().WaitAsync(Patience));
 
         StringAssert.Contains(error.Message, "corrupt");

@@ -25,7 +25,16 @@ public static class DiagnosticCodes
     public const string GitHubOutputFailed = "ATMOSCACHE006";
 
     /// <summary>A restore-key template could not be rendered, so it was left out (as the Atmos CLI does).</summary>
-    public const string RestoreKeySkipped = "ATMOSCACHE011";
+    public const string RestoreKeySkipped = "ATMOSCACHE009";
+
+    /// <summary>A restored entry did not match the SHA-256 digest it was saved with: refused, the root unchanged.</summary>
+    public const string EntryCorrupt = "ATMOSCACHE007";
+
+    /// <summary>With a signing key, a matched entry was unsigned or wrongly signed: a miss for that key.</summary>
+    public const string EntryUntrusted = "ATMOSCACHE008";
+
+    /// <summary><c>AtmosCacheFailOnMiss</c>: neither the key nor any restore key matched (an error).</summary>
+    public const string RequiredCacheMissing = "ATMOSCACHE011";
 
     /// <summary>The configuration is wrong: a bad template, key, mode, backend or format.</summary>
     public const string ConfigurationError = "ATMOSCACHE010";

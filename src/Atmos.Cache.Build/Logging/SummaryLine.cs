@@ -15,6 +15,17 @@ public static class SummaryLine
 
     public static string ForRestore(RestoreResult result)
     {
+        if (result.Skipped && result.Reason is { } reason && reason != SkipReasons.AlreadyRestored)
+        {
+            return $"{Prefix}restore skipped for '{result.Key}': {reason}";
+        }
+
+        if (result.LookupOnly)
+        {
+            var found = !result.Hit ? "miss" : result.Exact ? "exact hit" : $"prefix hit on '{result.MatchedKey}'";
+            return $"{Prefix}lookup only for '{result.Key}': {found}; nothing downloaded ({Seconds(result.Elapsed)})";
+        }
+
         if (result.Skipped)
         {
             var how = !result.Hit ? "miss" : result.Exact ? "exact hit" : $"prefix hit on '{result.MatchedKey}'";

@@ -50,6 +50,18 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary><c>AtmosCacheFailOnError</c>: make cache failures errors instead of warnings.</summary>
     public string? FailOnError { get; set; }
 
+    /// <summary><c>AtmosCacheReadOnly</c>: restore, never save.</summary>
+    public string? ReadOnly { get; set; }
+
+    /// <summary><c>AtmosCacheLookupOnly</c>: a restore resolves and reports the match without downloading it.</summary>
+    public string? LookupOnly { get; set; }
+
+    /// <summary><c>AtmosCacheFailOnMiss</c>: a restore that matches nothing fails the build.</summary>
+    public string? FailOnMiss { get; set; }
+
+    /// <summary><c>AtmosCacheRequireSignature</c>: with a signing key, unsigned entries are misses (default true).</summary>
+    public string? RequireSignature { get; set; }
+
     /// <summary><c>AtmosCacheConfigFile</c>: an explicit <c>atmos.yaml</c>.</summary>
     public string? ConfigFile { get; set; }
 
@@ -235,6 +247,10 @@ public abstract class CacheTask : Task, ICancelableTask
         Backend = Backend,
         LocalDirectory = LocalDirectory,
         FailOnError = FailOnError,
+        ReadOnly = ReadOnly,
+        LookupOnly = LookupOnly,
+        FailOnMiss = FailOnMiss,
+        RequireSignature = RequireSignature,
         ConfigFile = ConfigFile,
         WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? ProjectDirectory() : WorkingDirectory,
         BaseDirectory = BaseDirectory,

@@ -52,11 +52,20 @@ public sealed class RestoreCiCache : CacheTask
         var result = await RestoreOncePerBuildAsync(config, cancellationToken).ConfigureAwait(false);
 
         // After the ledger is released: reporting a failure here may itself open the ledger.
+        if (_refused is not null)
+        {
+            // Refused before the merge: nothing was restored, so a required cache is missing too.
+            ReportFailure(_refused, DiagnosticCodes.EntryCorrupt);
+            FailIfRequired(config, hit: false);
+        }
+
         if (result is not null)
         {
             WriteStepOutputs(result);
         }
     }
+
+    private CacheIntegrityException? _refused;
 
     private async Task<RestoreResult?> RestoreOncePerBuildAsync(CacheConfig config, CancellationToken cancellationToken)
     {
@@ -101,6 +110,12 @@ public sealed class RestoreCiCache : CacheTask
         {
             result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (CacheIntegrityException e)
+        {
+            // Reported once the ledger is released (the report may open it).
+            _refused = e;
+            return null;
+        }
         catch (Exception e) when (ledger is not null && e is CacheUnavailableException or CacheBackendException)
         {
             // The service is unreachable or refuses us: the save of this build would only wait out
@@ -110,11 +125,31 @@ public sealed class RestoreCiCache : CacheTask
             throw;
         }
 
+        foreach (var rejected in result.Rejected)
+        {
+            Log.LogWarning(null, DiagnosticCodes.EntryUntrusted, null, null, 0, 0, 0, 0, "{0}", SummaryLine.Prefix + rejected.Message);
+        }
+
         CacheHit = result.Hit;
         ExactMatch = result.Hit && result.Exact;
         MatchedKey = result.MatchedKey ?? "";
         LogSummary(SummaryLine.ForRestore(result));
+        if (result.Reason is null || result.Reason == SkipReasons.AlreadyRestored)
+        {
+            FailIfRequired(config, result.Hit);
+        }
+
         return result;
+    }
+
+    /// <summary><c>AtmosCacheFailOnMiss</c>: a coded error when nothing matched (as actions/cache's <c>fail-on-cache-miss</c>).</summary>
+    private void FailIfRequired(CacheConfig config, bool hit)
+    {
+        if (config.FailOnMiss && !hit)
+        {
+            Log.LogError(null, DiagnosticCodes.RequiredCacheMissing, null, null, 0, 0, 0, 0, "{0}",
+                $"{SummaryLine.Prefix}no cache entry matches '{config.Key}' or any restore key, and AtmosCacheFailOnMiss is true.");
+        }
     }
 
     private void Skip(string reason)

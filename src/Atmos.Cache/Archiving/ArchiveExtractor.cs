@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving.Compression;
 using Atmos.Cache.Archiving.Extraction;
+using Atmos.Cache.Archiving.Integrity;
 using Atmos.Cache.Archiving.Tar;
 using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Diagnostics;
@@ -142,10 +143,14 @@ internal static class ArchiveExtractor
             && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
-                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");
+                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.")
+            { EntryDamaged = true };
         }
 
         WaitForEnd(archive);
+        // Last check before the merge: the content is what was saved (and, when signing, who saved it).
+        var digest = pump.FinishDigest();
+        (options.Verification ?? EntryVerification.DigestOnly).Check(trailer, digest);
         return extractor;
     }
 
@@ -166,9 +171,9 @@ internal static class ArchiveExtractor
     {
         CacheException or OperationCanceledException => e,
         EndOfStreamException => new CacheArchiveException(
-            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e),
+            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
         InvalidDataException or ZstdSharp.ZstdException => new CacheArchiveException(
-            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e),
+            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
         _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {e.Message}", e),
     };
 }
@@ -181,4 +186,6 @@ internal sealed record ExtractOptions
     /// <summary>The most entries an archive may hold.</summary>
     public long MaxEntries { get; init; } = 2_000_000;
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
+    /// <summary>Checks the content digest and signature before the merge; without it the digest alone is checked.</summary>
+    public EntryVerification? Verification { get; init; }
 }

@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Integrity;
 using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Archiving.Writing;
 using Atmos.Cache.Diagnostics;
@@ -80,15 +82,16 @@ internal static class ArchiveWriter
         {
             var start = output.Position;
             (long Entries, long ContentBytes) written;
+            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var compressor = CompressionStreams.CreateChunkCompressor(output, options.Compression))
             {
-                var chunks = new ChunkingWriteStream(compressor, cancellationToken);
+                var chunks = new ChunkingWriteStream(compressor, cancellationToken, digest);
                 var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
                 written = ReadAheadArchiver.Write(root, includes, options.Logger, new TarJobWriter(tar), cancellationToken);
                 // Writes the end-of-archive blocks and the last record.
                 tar.Dispose();
                 chunks.Complete();
-                WriteTrailer(output, options.Compression, compressor.TrailerRecords);
+                WriteTrailer(output, options.Compression, [.. compressor.TrailerRecords, .. Seal(digest.GetHashAndReset(), options.Signing)]);
             }
 
             output.Flush();
@@ -97,6 +100,16 @@ internal static class ArchiveWriter
         catch (Exception e) when (e is not (CacheException or OperationCanceledException))
         {
             throw Failure(root, e);
+        }
+    }
+
+    /// <summary>The content digest of the tar stream, and its signature when the entry is signed.</summary>
+    private static IEnumerable<TrailerRecord> Seal(byte[] contentDigest, EntrySigning? signing)
+    {
+        yield return new TrailerRecord(TrailerTag.ContentDigest, contentDigest);
+        if (signing is not null)
+        {
+            yield return new TrailerRecord(TrailerTag.Signature, signing.Signer.Sign(contentDigest, signing.Key, signing.Version));
         }
     }
 
@@ -150,6 +163,8 @@ internal sealed record ArchiveWriteOptions
     /// <summary>Root-relative paths to include; empty means the whole root.</summary>
     public IReadOnlyList<string> Includes { get; init; } = [];
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
+    /// <summary>Signs the entry (its key and version) when set; every archive carries its content digest regardless.</summary>
+    public EntrySigning? Signing { get; init; }
 }
 
 /// <summary>What an archive or extraction step handled.</summary>

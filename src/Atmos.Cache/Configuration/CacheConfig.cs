@@ -1,4 +1,5 @@
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Integrity;
 
 namespace Atmos.Cache.Configuration;
 
@@ -55,6 +56,34 @@ public sealed record CacheConfig
 
     /// <summary>Restore-key templates that failed to render and were left out, each with the reason (Atmos skips them too).</summary>
     public IReadOnlyList<SkippedRestoreKey> SkippedRestoreKeys { get; init; } = [];
+
+    /// <summary>Restore, never save (<c>AtmosCacheReadOnly</c>).</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>What GitHub allows this job (<c>ACTIONS_CACHE_MODE</c>, read inside GitHub Actions only).</summary>
+    public CacheServiceMode ServiceMode { get; init; } = CacheServiceMode.Write;
+
+    /// <summary>A restore only resolves the key and reports the match; it downloads nothing (<c>AtmosCacheLookupOnly</c>).</summary>
+    public bool LookupOnly { get; init; }
+
+    /// <summary>A restore that matches neither the key nor a restore key fails the build (<c>AtmosCacheFailOnMiss</c>).</summary>
+    public bool FailOnMiss { get; init; }
+
+    /// <summary>Signs saves and checks restores; from <c>ATMOS_CI_CACHE_SIGNING_KEY</c> only. Its text form hides the secret.</summary>
+    public EntrySigner? Signer { get; init; }
+
+    /// <summary>With a signer: unsigned entries are misses (false: only signed entries are checked, for a migration).</summary>
+    public bool RequireSignature { get; init; } = true;
+
+    /// <summary>Why restores must not reach the cache service in this job, or null when they may.</summary>
+    public string? RestoreBlockedBy => ServiceMode is CacheServiceMode.None or CacheServiceMode.WriteOnly
+        ? $"the GitHub cache mode is '{ServiceModes.Name(ServiceMode)}' ({ServiceModes.Variable})"
+        : null;
+
+    /// <summary>Why saves must not happen in this job, or null when they may.</summary>
+    public string? SaveBlockedBy => ServiceMode is CacheServiceMode.None or CacheServiceMode.Read
+        ? $"the GitHub cache mode is '{ServiceModes.Name(ServiceMode)}' ({ServiceModes.Variable})"
+        : ReadOnly ? "the cache is read-only (AtmosCacheReadOnly / ATMOS_CI_CACHE_READ_ONLY)" : null;
 
     public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
 

@@ -18,6 +18,11 @@ public sealed record CacheSettings
     public string? Backend { get; init; }
     public string? LocalDirectory { get; init; }
     public string? FailOnError { get; init; }
+    public string? ReadOnly { get; init; }
+    public string? LookupOnly { get; init; }
+    public string? FailOnMiss { get; init; }
+    /// <summary>Whether unsigned entries are misses when a signing key is set (the key itself is environment only).</summary>
+    public string? RequireSignature { get; init; }
     /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
     public string? ConfigFile { get; init; }
     /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start (the project folder in MSBuild).</summary>

@@ -1,4 +1,5 @@
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Integrity;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Keys;
 
@@ -41,6 +42,11 @@ public static class ConfigResolver
         var failOnError = ConfigValue.FromProperty(settings.FailOnError, "AtmosCacheFailOnError") is { } failValue
             && ConfigValueParser.ParseBoolean(failValue, "strictness", "AtmosCacheFailOnError");
 
+        var readOnly = Flag(layers.Pick(s => s.ReadOnly, "AtmosCacheReadOnly", "READ_ONLY", _ => null, ""), "read-only switch", "AtmosCacheReadOnly", false);
+        var lookupOnly = Flag(layers.Pick(s => s.LookupOnly, "AtmosCacheLookupOnly", "LOOKUP_ONLY", _ => null, ""), "lookup-only switch", "AtmosCacheLookupOnly", false);
+        var failOnMiss = Flag(layers.Pick(s => s.FailOnMiss, "AtmosCacheFailOnMiss", "FAIL_ON_MISS", _ => null, ""), "fail-on-miss switch", "AtmosCacheFailOnMiss", false);
+        var requireSignature = Flag(layers.Pick(s => s.RequireSignature, "AtmosCacheRequireSignature", "REQUIRE_SIGNATURE", _ => null, ""), "signature requirement", "AtmosCacheRequireSignature", true);
+
         var root = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root") is { } rootValue
             ? Path.GetFullPath(rootValue.Value, baseDirectory)
             : CacheRoot.Resolve(environment);
@@ -68,8 +74,18 @@ public static class ConfigResolver
             WorkingDirectory = workingDirectory,
             BaseDirectory = baseDirectory,
             SkippedRestoreKeys = skipped,
+            ReadOnly = readOnly,
+            ServiceMode = ServiceModes.FromEnvironment(environment),
+            LookupOnly = lookupOnly,
+            FailOnMiss = failOnMiss,
+            // Environment only: an MSBuild property would put the secret into binary logs.
+            Signer = EntrySigner.FromEnvironment(environment),
+            RequireSignature = requireSignature,
         };
     }
+
+    private static bool Flag(ConfigValue? value, string setting, string property, bool fallback) =>
+        value is { } set ? ConfigValueParser.ParseBoolean(set, setting, property) : fallback;
 
     private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped) ResolveKeys(
         Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory)

@@ -19,7 +19,31 @@ public sealed class CacheAlreadyExistsException(string message) : CacheException
 public sealed class CacheConfigurationException(string message, Exception? inner = null) : CacheException(message, inner);
 
 /// <summary>Writing or extracting an archive failed (unsafe entry, corrupt or truncated data, limits exceeded, disk full).</summary>
-public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner);
+public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner)
+{
+    /// <summary>The archive itself is damaged (corrupt or truncated data), not the machine restoring it.</summary>
+    public bool EntryDamaged { get; init; }
+}
 
 /// <summary>A request to the backend's service failed after retries.</summary>
 public sealed class CacheBackendException(string message, Exception? inner = null) : CacheException(message, inner);
+
+/// <summary>
+/// A restored entry is corrupt: its content does not match the digest it was saved with, or its
+/// compressed data is damaged. It was refused before anything reached the root.
+/// </summary>
+public sealed class CacheIntegrityException(string key, string message, Exception? inner = null) : CacheException(message, inner)
+{
+    /// <summary>The key of the corrupt entry.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>A restored archive is unsigned (while signatures are required) or wrongly signed: it counts as a miss.</summary>
+public sealed class CacheUntrustedEntryException(string key, string message) : CacheException(message)
+{
+    /// <summary>The key of the untrusted entry.</summary>
+    public string Key { get; } = key;
+}
+
+/// <summary>The cache service refuses this job's writes (its answer starts <c>cache write denied:</c>).</summary>
+public sealed class CacheWriteDeniedException(string message) : CacheException(message);

@@ -11,8 +11,14 @@ public sealed record RestoreResult
     public string? MatchedKey { get; init; }
     /// <summary>The exact key matched (rather than a restore-key prefix).</summary>
     public bool Exact { get; init; }
-    /// <summary>Nothing was done because this key was already restored in this lifecycle.</summary>
+    /// <summary>Nothing was done: the key was already restored in this lifecycle, or this job may not restore (see <see cref="Reason"/>).</summary>
     public bool Skipped { get; init; }
+    /// <summary>Why nothing was done when <see cref="Skipped"/>.</summary>
+    public string? Reason { get; init; }
+    /// <summary>Only looked up: <see cref="Hit"/>, <see cref="Exact"/> and <see cref="MatchedKey"/> say what a restore would get; nothing was downloaded.</summary>
+    public bool LookupOnly { get; init; }
+    /// <summary>Entries that matched but were not trusted (unsigned or wrongly signed) and counted as misses.</summary>
+    public IReadOnlyList<RejectedEntry> Rejected { get; init; } = [];
     /// <summary>Size of the archive downloaded, in bytes (0 on a miss or skip).</summary>
     public long ArchiveBytes { get; init; }
     /// <summary>Files and folders written into the root.</summary>

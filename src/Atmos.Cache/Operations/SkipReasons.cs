@@ -7,4 +7,6 @@ public static class SkipReasons
     public const string ExactHit = "exact cache hit; content unchanged";
     public const string AlreadyExists = "already exists remotely";
     public const string NoRoot = "the cache root does not exist";
+    public const string AlreadyRestored = "already restored in this lifecycle";
+    public const string WriteDenied = "the cache service denies this job's writes, so saving ends here";
 }

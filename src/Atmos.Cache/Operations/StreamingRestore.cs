@@ -16,7 +16,8 @@ namespace Atmos.Cache.Operations;
 internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheLogger logger)
 {
     public async Task<(CacheMatch Match, ArchiveStats Stats)> RunAsync(
-        string root, string key, IReadOnlyList<string> restoreKeys, string version, string downloadPath, ExtractOptions options, CancellationToken cancellationToken)
+        string root, string key, IReadOnlyList<string> restoreKeys, string version, string downloadPath,
+        Func<CacheMatch, ExtractOptions> optionsFor, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // A miss (or a failed lookup) throws here, before anything was downloaded or extracted.
@@ -24,7 +25,8 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         ArchiveStats stats;
         try
         {
-            stats = await ExtractWhileDownloadingAsync(download, root, options, stop, cancellationToken).ConfigureAwait(false);
+            // The options know the matched key, which the entry's signature covers.
+            stats = await ExtractWhileDownloadingAsync(download, root, optionsFor(download.Match), stop, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -444,4 +444,50 @@ public sealed class CacheTaskTests
         Assert.IsTrue(task.Execute());
         CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, task.Names.Select(n => n.ItemSpec).ToArray());
     }
+
+    [TestMethod]
+    public async Task AnUntrustedEntryIsOneCodedWarningNamingItsKeyAndTheRestoreIsAMiss()
+    {
+        var unsigned = Config(BackendNames.Local) with { Root = _temp.Combine("unsigned-root") };
+        Directory.CreateDirectory(unsigned.Root);
+        File.WriteAllText(Path.Combine(unsigned.Root, "tool"), "unsigned content");
+        await new Operations.CacheManager(new Backends.Local.LocalBackend(unsigned.LocalDirectory), unsigned).SaveAsync();
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local) with { Signer = new Archiving.Integrity.EntrySigner("team-secret") }, engine);
+
+        Assert.IsTrue(task.Execute());
+
+        var warning = engine.Warnings.Single();
+        Assert.AreEqual(DiagnosticCodes.EntryUntrusted, warning.Code);
+        StringAssert.Contains(warning.Message, "'unit-key' is not signed");
+        Assert.IsFalse(task.CacheHit);
+        Assert.IsFalse(File.Exists(Path.Combine(Root, "tool")));
+    }
+
+    [TestMethod]
+    public void FailOnMissIsAnErrorWithItsCodeOnlyWhenNothingMatched()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local) with { FailOnMiss = true }, engine);
+
+        Assert.IsFalse(task.Execute());
+
+        Assert.AreEqual(DiagnosticCodes.RequiredCacheMissing, engine.Errors.Single().Code);
+        StringAssert.Contains(engine.Errors.Single().Message, "'unit-key'");
+    }
+
+    [TestMethod]
+    public void ReadOnlySkipsTheSaveWithOneHighLine()
+    {
+        Directory.CreateDirectory(Root);
+        var engine = new FakeBuildEngine();
+        var task = Task<SaveCiCache>(Config(BackendNames.Local) with { ReadOnly = true }, engine);
+
+        Assert.IsTrue(task.Execute());
+
+        Assert.IsFalse(task.Saved);
+        StringAssert.Contains(engine.MessagesAt(MessageImportance.High).Single(), "read-only");
+        Assert.AreEqual(0, engine.Warnings.Count);
+        Assert.IsFalse(Directory.Exists(_temp.Combine("store")));
+    }
 }

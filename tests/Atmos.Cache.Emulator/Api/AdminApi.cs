@@ -7,7 +7,7 @@ namespace Atmos.Cache.Emulator.Api;
 /// Fault switches over HTTP, for runs outside a test process:
 /// <c>POST /_emulator/faults</c> with any of <c>twirp</c> (array of statuses), <c>retryAfterSeconds</c>,
 /// <c>blockUploadFailures</c>, <c>putBlobFailures</c>, <c>cutDownloads</c>, <c>resetConnections</c>,
-/// <c>down</c>, <c>clear</c>; <c>GET /_emulator/stats</c> for request counts.
+/// <c>down</c>, <c>denyWrites</c>, <c>clear</c>; <c>GET /_emulator/stats</c> for request counts.
 /// </summary>
 internal static class AdminApi
 {
@@ -33,6 +33,11 @@ internal static class AdminApi
         if (body["down"] is JsonValue down)
         {
             faults.Down = down.GetValue<bool>();
+        }
+
+        if (body["denyWrites"] is JsonValue deny)
+        {
+            faults.DenyWrites = deny.GetValue<bool>();
         }
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;

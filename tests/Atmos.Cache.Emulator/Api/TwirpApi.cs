@@ -12,6 +12,9 @@ namespace Atmos.Cache.Emulator.Api;
 /// </summary>
 internal sealed class TwirpApi(CacheServiceEmulator emulator)
 {
+    /// <summary>The refusal GitHub gives writers it does not trust (the prefix is what clients look for).</summary>
+    public const string WriteDenied = "cache write denied: this job's token may not write to the cache (emulated)";
+
     public const string Route = "/twirp/github.actions.results.api.v1.CacheService/{method}";
 
     public async Task HandleAsync(HttpContext context, string method)
@@ -37,6 +40,13 @@ internal sealed class TwirpApi(CacheServiceEmulator emulator)
         catch (JsonException)
         {
             await ErrorAsync(context, 400, "malformed", "the request body is not a JSON object").ConfigureAwait(false);
+            return;
+        }
+
+        if ((emulator.Faults.DenyWrites && method is "CreateCacheEntry" or "FinalizeCacheEntryUpload")
+            || (emulator.Faults.DenyFinalize && method == "FinalizeCacheEntryUpload"))
+        {
+            await ErrorAsync(context, 403, "permission_denied", WriteDenied).ConfigureAwait(false);
             return;
         }
 

@@ -16,6 +16,8 @@ public sealed class FaultPlan
     private int _cutDownloads;
     private int _resets;
     private volatile bool _down;
+    private volatile bool _denyWrites;
+    private volatile bool _denyFinalize;
 
     /// <summary>A status (with an optional Retry-After in seconds) to answer a request with.</summary>
     public sealed record InjectedStatus(int Status, int? RetryAfterSeconds = null);
@@ -53,6 +55,15 @@ public sealed class FaultPlan
     /// <summary>Answer every request with 503 from now on (or come back up).</summary>
     public bool Down { get => _down; set => _down = value; }
 
+    /// <summary>
+    /// Refuse CreateCacheEntry and FinalizeCacheEntryUpload as GitHub refuses writers it does not
+    /// trust: HTTP 403, Twirp <c>permission_denied</c>, a message starting <c>cache write denied:</c>.
+    /// </summary>
+    public bool DenyWrites { get => _denyWrites; set => _denyWrites = value; }
+
+    /// <summary>As <see cref="DenyWrites"/>, for FinalizeCacheEntryUpload only (the refusal comes after the upload).</summary>
+    public bool DenyFinalize { get => _denyFinalize; set => _denyFinalize = value; }
+
     /// <summary>Forgets every pending fault and comes back up.</summary>
     public void Clear()
     {
@@ -63,6 +74,8 @@ public sealed class FaultPlan
         Interlocked.Exchange(ref _cutDownloads, 0);
         Interlocked.Exchange(ref _resets, 0);
         _down = false;
+        _denyWrites = false;
+        _denyFinalize = false;
     }
 
     internal InjectedStatus? TakeTwirp() => _twirp.TryDequeue(out var status) ? status : null;

@@ -132,7 +132,7 @@ public sealed class CacheManagerTests
         File.WriteAllText(Path.Combine(config.Root, "variant.txt"), "existing");
         var before = TreeListing.OfContent(config.Root);
 
-        await Assert.ThrowsExactlyAsync<CacheArchiveException>(() => ManagerFor(config).RestoreAsync(Cancel));
+        await Assert.ThrowsExactlyAsync<CacheIntegrityException>(() => ManagerFor(config).RestoreAsync(Cancel));
 
         TreeListing.AssertSame(before, TreeListing.OfContent(config.Root));
         Assert.IsNull(new StateMarker(config.Root).Get(config.Key), "a failed restore records nothing, so it can be tried again");

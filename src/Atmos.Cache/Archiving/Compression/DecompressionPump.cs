@@ -1,19 +1,31 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 namespace Atmos.Cache.Archiving.Compression;
 
 /// <summary>
 /// Runs a decompressor on its own thread and feeds its output into a <see cref="ChunkPipe"/>, so
-/// decompression overlaps with writing files. Counts the bytes it produced (for the gzip size check).
+/// decompression overlaps with writing files. Counts the bytes it produced (for the gzip size check)
+/// and hashes them (for the content digest check).
 /// </summary>
 internal sealed class DecompressionPump
 {
     private readonly Stream _decompressor;
     private readonly ChunkPipe _pipe;
+    private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public DecompressionPump(Stream decompressor, ChunkPipe pipe)
     {
         _decompressor = decompressor;
         _pipe = pipe;
+    }
+
+    /// <summary>SHA-256 of every decompressed byte; call once, after the pipe reported its end.</summary>
+    public byte[] FinishDigest()
+    {
+        using (_digest)
+        {
+            return _digest.GetHashAndReset();
+        }
     }
 
     /// <summary>Total decompressed bytes; final once the pipe reported its end.</summary>
@@ -45,6 +57,8 @@ internal sealed class DecompressionPump
                 BytesProduced += filled;
                 if (filled > 0)
                 {
+                    // Before publishing: the consumer owns the buffer from then on.
+                    _digest.AppendData(buffer, 0, filled);
                     _pipe.Publish(buffer, filled);
                 }
 

@@ -14,7 +14,7 @@ namespace Atmos.Cache.Backends.GitHub;
 /// Blob signed URLs, needing the runner's <c>ACTIONS_RUNTIME_TOKEN</c> and <c>ACTIONS_RESULTS_URL</c>),
 /// list and delete through the public REST API (needing a GitHub token and the repository).
 /// </summary>
-public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend, IStreamingRestoreBackend
+public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend, IStreamingRestoreBackend, ICacheLookupBackend, IEntryRemovalBackend
 {
     public const string TypeName = BackendNames.GitHubActions;
 
@@ -94,7 +94,7 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
 
     public async Task<CacheMatch> RestoreAsync(string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
     {
-        var (matched, downloadUrl) = await LookUpAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        var (matched, downloadUrl) = await LookUpForDownloadAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
         var size = await Downloader().DownloadAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
         return new CacheMatch(matched, size);
     }
@@ -106,25 +106,69 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
     public async Task<StreamingDownload> StartRestoreAsync(
         string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
     {
-        var (matched, downloadUrl) = await LookUpAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        var (matched, downloadUrl) = await LookUpForDownloadAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
         var started = await Downloader().StartAsync(downloadUrl, destinationPath, cancellationToken).ConfigureAwait(false);
         return new StreamingDownload(new CacheMatch(matched, started.Size), started.Archive, started.Download);
     }
 
-    private async Task<(string MatchedKey, Uri DownloadUrl)> LookUpAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
+    private async Task<(string MatchedKey, Uri DownloadUrl)> LookUpForDownloadAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
     {
-        var service = CacheService();
-        var found = await service.GetCacheEntryDownloadUrlAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        var found = await FindAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false)
+            ?? throw new CacheNotFoundException($"No GitHub Actions cache entry matches '{key}' or any of {restoreKeys.Count} restore keys.");
+        _logger.Log(CacheLogLevel.Detail, $"Cache entry '{found.MatchedKey}' matched; downloading from {SecretRedactor.RedactUrl(found.DownloadUrl)}.");
+        return found;
+    }
+
+    /// <summary>Resolves the key through the cache service; the signed URL it returns is never fetched.</summary>
+    public async Task<CacheMatch?> LookUpAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
+        // The lookup answer carries no size, and asking storage for it would touch the blob.
+        return found is { } match ? new CacheMatch(match.MatchedKey, 0) : null;
+    }
+
+    private async Task<(string MatchedKey, Uri DownloadUrl)?> FindAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken)
+    {
+        var found = await CacheService().GetCacheEntryDownloadUrlAsync(key, restoreKeys, version, cancellationToken).ConfigureAwait(false);
         if (!found.Ok || string.IsNullOrEmpty(found.SignedDownloadUrl))
         {
-            throw new CacheNotFoundException($"No GitHub Actions cache entry matches '{key}' or any of {restoreKeys.Count} restore keys.");
+            return null;
         }
 
         var matched = string.IsNullOrEmpty(found.MatchedKey) ? key : found.MatchedKey;
-        var downloadUrl = ParseSignedUrl(found.SignedDownloadUrl, "download");
-        _logger.Log(CacheLogLevel.Detail, $"Cache entry '{matched}' matched; downloading from {SecretRedactor.RedactUrl(downloadUrl)}.");
-        return (matched, downloadUrl);
+        return (matched, ParseSignedUrl(found.SignedDownloadUrl, "download"));
     }
+
+    /// <summary>
+    /// Deletes the entry through the REST API when a token (with <c>actions: write</c>) and the
+    /// repository are known; otherwise, or when that fails, names the command that deletes it. The
+    /// REST API deletes by key, so the key's entries in other version namespaces go too.
+    /// </summary>
+    public async Task<string> RemoveEntryAsync(string key, string version, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(_settings.RestToken) || string.IsNullOrEmpty(_settings.Owner) || string.IsNullOrEmpty(_settings.Repo))
+        {
+            return $"No GitHub token with 'actions: write' is set ({string.Join(", ", GitHubEnvironment.RestTokenVariables)}), so it stays in the cache; delete it with: {DeleteCommand(key)}";
+        }
+
+        try
+        {
+            await RestClient().DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return "It was deleted from the GitHub Actions cache, so a save can write it again.";
+        }
+        catch (CacheException e)
+        {
+            return $"Deleting it from the GitHub Actions cache failed ({e.Message}); delete it with: {DeleteCommand(key)}";
+        }
+    }
+
+    private string DeleteCommand(string key)
+    {
+        var repository = string.IsNullOrEmpty(_settings.Owner) || string.IsNullOrEmpty(_settings.Repo) ? "" : $" --repo {_settings.Owner}/{_settings.Repo}";
+        return $"gh cache delete {ShellQuote(key)}{repository}";
+    }
+
+    private static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private BlobDownloader Downloader() => new(_http, _retry, _settings.Transfer, _redactor, _logger);
 

@@ -12,7 +12,7 @@ namespace Atmos.Cache.Backends.Local;
 /// entries are write-once, a losing concurrent writer gets "already exists", and a reader never
 /// sees a half-written entry.
 /// </summary>
-public sealed class LocalBackend : ICacheBackend
+public sealed class LocalBackend : ICacheBackend, ICacheLookupBackend, IEntryRemovalBackend
 {
     public const string TypeName = "local";
 
@@ -72,9 +72,7 @@ public sealed class LocalBackend : ICacheBackend
 
     public async Task<CacheMatch> RestoreAsync(string key, IReadOnlyList<string> restoreKeys, string version, string destinationPath, CancellationToken cancellationToken)
     {
-        var match = FindExact(version, key) ?? restoreKeys
-            .Select(prefix => ReadEntries(version).Where(entry => entry.Metadata.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(e => e.Metadata.CreatedAt).FirstOrDefault())
-            .FirstOrDefault(found => found is not null);
+        var match = Find(key, restoreKeys, version);
         if (match is null)
         {
             throw new CacheNotFoundException($"No cache entry matches '{key}' or any of {restoreKeys.Count} restore keys.");
@@ -91,6 +89,23 @@ public sealed class LocalBackend : ICacheBackend
         }
 
         return new CacheMatch(match.Metadata.Key, match.Metadata.Size);
+    }
+
+    public Task<CacheMatch?> LookUpAsync(string key, IReadOnlyList<string> restoreKeys, string version, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(key, restoreKeys, version) is { } match ? new CacheMatch(match.Metadata.Key, match.Metadata.Size) : null);
+
+    /// <summary>Unpublishes the entry of this key in this version only (other namespaces keep theirs).</summary>
+    public Task<string> RemoveEntryAsync(string key, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Unpublish(EntryFolder(version, key), Path.Combine(_directory, version));
+            return Task.FromResult($"It was removed from the local store '{_directory}', so a save can write it again.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult($"Removing it from the local store failed ({e.Message}); delete the folder '{EntryFolder(version, key)}'.");
+        }
     }
 
     public Task<IReadOnlyList<CacheEntry>> ListAsync(CacheListOptions options, CancellationToken cancellationToken)
@@ -125,23 +140,32 @@ public sealed class LocalBackend : ICacheBackend
 
         foreach (var versionFolder in Directory.EnumerateDirectories(_directory))
         {
-            var folder = EntryFolder(Path.GetFileName(versionFolder), key);
-            var doomed = Path.Combine(versionFolder, StagingPrefix + "deleted-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                // Unpublish with one rename so no reader sees a partly deleted entry.
-                Directory.Move(folder, doomed);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                continue;
-            }
-
-            TryDeleteFolder(doomed);
+            Unpublish(EntryFolder(Path.GetFileName(versionFolder), key), versionFolder);
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Unpublishes with one rename so no reader sees a partly deleted entry; a missing entry is fine.</summary>
+    private static void Unpublish(string folder, string versionFolder)
+    {
+        var doomed = Path.Combine(versionFolder, StagingPrefix + "deleted-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.Move(folder, doomed);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        TryDeleteFolder(doomed);
+    }
+
+    private StoredEntry? Find(string key, IReadOnlyList<string> restoreKeys, string version) =>
+        FindExact(version, key) ?? restoreKeys
+            .Select(prefix => ReadEntries(version).Where(entry => entry.Metadata.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(e => e.Metadata.CreatedAt).FirstOrDefault())
+            .FirstOrDefault(found => found is not null);
 
     private string EntryFolder(string version, string key) =>
         Path.Combine(_directory, version, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant());

@@ -31,6 +31,7 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
             return new CreateCacheEntryResult(false, null);
         }
 
+        ThrowIfWriteDenied(error);
         ThrowIfError("CreateCacheEntry", error);
         return new CreateCacheEntryResult(JsonFields.Bool(body, "ok"), JsonFields.String(body, "signed_upload_url"));
     }
@@ -45,6 +46,7 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
             json.WriteString("size_bytes", sizeBytes.ToString(CultureInfo.InvariantCulture));
         });
         var (body, error) = await CallAsync("FinalizeCacheEntryUpload", request, cancellationToken).ConfigureAwait(false);
+        ThrowIfWriteDenied(error);
         ThrowIfError("FinalizeCacheEntryUpload", error);
         return new FinalizeCacheEntryResult(JsonFields.Bool(body, "ok"), JsonFields.String(body, "entry_id"));
     }
@@ -126,6 +128,20 @@ internal sealed class CacheServiceClient(HttpClient http, Uri resultsUrl, string
 
         return new TwirpError($"http_{status}", text.Length > 200 ? text[..200] : text);
     }
+
+    /// <summary>
+    /// The service's refusal of writers it does not trust (or of a read-only cache mode): its message
+    /// starts <c>cache write denied:</c>. Not a failure to retry or warn about; saving just ends.
+    /// </summary>
+    private void ThrowIfWriteDenied(TwirpError? error)
+    {
+        if (error is not null && error.Message.TrimStart().StartsWith(WriteDeniedPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CacheWriteDeniedException(redactor.Redact(error.Message.ReplaceLineEndings(" ").Trim()));
+        }
+    }
+
+    public const string WriteDeniedPrefix = "cache write denied:";
 
     private void ThrowIfError(string method, TwirpError? error)
     {
