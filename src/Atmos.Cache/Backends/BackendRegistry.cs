@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.Local;
+using Atmos.Cache.Backends.S3;
 using Atmos.Cache.Errors;
 
 namespace Atmos.Cache.Backends;
@@ -42,6 +43,7 @@ public static class BackendRegistry
         var factories = new ConcurrentDictionary<string, BackendFactory>(StringComparer.Ordinal);
         factories[LocalBackend.TypeName] = LocalBackend.Create;
         factories[GitHubActionsBackend.TypeName] = GitHubActionsBackend.Create;
+        factories[S3Backend.TypeName] = S3Backend.Create;
         return factories;
     }
 }

@@ -18,6 +18,11 @@ public sealed record CacheSettings
     public string? Backend { get; init; }
     public string? LocalDirectory { get; init; }
     public string? FailOnError { get; init; }
+    public string? S3Bucket { get; init; }
+    public string? S3Prefix { get; init; }
+    public string? S3Region { get; init; }
+    public string? S3Endpoint { get; init; }
+    public string? S3PathStyle { get; init; }
     /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
     public string? ConfigFile { get; init; }
     /// <summary>Where key templates resolve file patterns and where the <c>atmos.yaml</c> search starts.</summary>

@@ -33,11 +33,7 @@ internal sealed class CanonicalRequest
         IEnumerable<KeyValuePair<string, string>> headers,
         string payloadHash)
     {
-        var canonicalQuery = string.Join('&', query
-            .Select(p => (Name: AwsUriEncoding.Encode(p.Key), Value: AwsUriEncoding.Encode(p.Value)))
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
-            .ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => p.Name + "=" + p.Value));
+        var canonicalQuery = CanonicalQuery(query);
 
         var grouped = headers
             .GroupBy(h => h.Key.Trim().ToLowerInvariant(), StringComparer.Ordinal)
@@ -58,6 +54,14 @@ internal sealed class CanonicalRequest
         text.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
         return new CanonicalRequest(text.ToString(), signedHeaders);
     }
+
+    /// <summary>Query parameters encoded and sorted by name, then value: <c>a=1&amp;b=2</c>.</summary>
+    public static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> query) =>
+        string.Join('&', query
+            .Select(p => (Name: AwsUriEncoding.Encode(p.Key), Value: AwsUriEncoding.Encode(p.Value)))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ThenBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => p.Name + "=" + p.Value));
 
     // Leading and trailing spaces go, and runs of spaces inside become one.
     private static string TrimValue(string value)
