@@ -73,6 +73,18 @@ public sealed class S3Bucket : IAsyncDisposable
     public S3Backend Backend(TransferSettings? transfer = null, int listPageSize = 1000, string? secret = null) =>
         new(Settings(transfer, listPageSize), new StaticCredentialProvider(new AwsCredentials(S3rverServer.AccessKeyId, secret ?? S3rverServer.SecretAccessKey, source: "test")), Logger);
 
+    /// <summary>The raw client over the same bucket, for requests the backend does not make on its own.</summary>
+    internal Atmos.Cache.Backends.S3.Http.S3Client Client()
+    {
+        var settings = Settings();
+        return new(
+            new HttpClient(),
+            new Atmos.Cache.Backends.S3.Http.S3Addressing(settings.Bucket, settings.Region, settings.Endpoint, settings.PathStyle),
+            new Atmos.Cache.Backends.S3.Signing.SigV4Signer(settings.Region, "s3"),
+            new StaticCredentialProvider(new AwsCredentials(S3rverServer.AccessKeyId, S3rverServer.SecretAccessKey, source: "test")),
+            new Atmos.Cache.Backends.GitHub.Http.RetryPolicy(settings.Retry, Atmos.Cache.Backends.GitHub.SecretRedactor.Empty, Logger));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Proxy is not null)

@@ -19,11 +19,14 @@ internal static class S3Xml
         for (var i = 0; i < etags.Count; i++)
         {
             xml.Append("<Part><PartNumber>").Append((i + 1).ToString(CultureInfo.InvariantCulture))
-                .Append("</PartNumber><ETag>").Append(System.Security.SecurityElement.Escape(etags[i])).Append("</ETag></Part>");
+                .Append("</PartNumber><ETag>").Append(EscapeText(etags[i])).Append("</ETag></Part>");
         }
 
         return xml.Append("</CompleteMultipartUpload>").ToString();
     }
+
+    // Element text: the ETag's quotes stay as they are, as the AWS tools send them.
+    private static string EscapeText(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     public static S3ListPage ListPage(string body)
     {
