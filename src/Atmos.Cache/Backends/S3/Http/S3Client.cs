@@ -227,11 +227,15 @@ internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Si
             throw new TransientHttpException(text, HttpResponses.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
         }
 
-        throw new CacheBackendException(text + Advice(response.StatusCode, error));
+        throw new CacheBackendException(text + Advice(response, error));
     }
 
-    private static string Advice(HttpStatusCode status, S3ErrorDocument? error) => (status, error?.Code) switch
+    private static string Advice(HttpResponseMessage response, S3ErrorDocument? error) => (response.StatusCode, error?.Code) switch
     {
+        // S3 names the bucket's region on a redirect, even to a HEAD without a body.
+        _ when response.Headers.TryGetValues("x-amz-bucket-region", out var regions) && (int)response.StatusCode is 301 or 400 =>
+            $". The bucket is in region {regions.First()}: set AtmosCacheS3Region={regions.First()}.",
+        (_, "RequestTimeTooSkewed") => ". This machine's clock is more than 15 minutes off; fix its time.",
         (_, "SignatureDoesNotMatch") => ". The secret key does not match the access key, or the region or endpoint is wrong.",
         (_, "InvalidAccessKeyId") => ". The access key is not known to this service.",
         (_, "NoSuchBucket") => ". Create the bucket or fix AtmosCacheS3Bucket.",

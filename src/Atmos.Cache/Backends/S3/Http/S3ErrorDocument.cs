@@ -10,7 +10,7 @@ namespace Atmos.Cache.Backends.S3.Http;
 internal sealed record S3ErrorDocument(string Code, string Message)
 {
     /// <summary>Codes worth retrying even when the status is not 5xx (S3 answers a slow upload with 400 RequestTimeout).</summary>
-    public bool IsTransient => Code is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable" or "RequestTimeTooSkewed" or "OperationAborted";
+    public bool IsTransient => Code is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable" or "OperationAborted";
 
     public static S3ErrorDocument? TryParse(string body)
     {
