@@ -15,8 +15,10 @@ namespace Atmos.Cache.Backends.S3.Http;
 /// <c>SlowDown</c>, <c>RequestTimeout</c>, resets and timeouts). Messages carry S3's error code and
 /// message, never a body, a header or a credential.
 /// </summary>
-internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Signer signer, IAwsCredentialProvider credentials, RetryPolicy retry)
+internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Signer signer, IAwsCredentialProvider credentials, RetryPolicy retry, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public RetrySettings RetrySettings => retry.Settings;
 
     /// <summary>The object's size, or null when it does not exist.</summary>
@@ -268,7 +270,7 @@ internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Si
     private async Task<HttpRequestMessage> SignAsync(S3Request s3Request, CancellationToken cancellationToken)
     {
         var current = await credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var path = addressing.Path(s3Request.ObjectKey);
         var headers = new List<KeyValuePair<string, string>>
         {
