@@ -1,7 +1,7 @@
-using System.Buffers;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Blob;
 using Atmos.Cache.Backends.S3.Http;
+using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Streaming;
@@ -16,18 +16,16 @@ namespace Atmos.Cache.Backends.S3.Transfer;
 /// </summary>
 internal sealed class S3Downloader(S3Client client, TransferSettings transfer, ICacheLogger logger)
 {
-    private const int CopyBufferSize = 1 << 20;
-
     public async Task DownloadAsync(string objectKey, long size, string destinationPath, CancellationToken cancellationToken)
     {
         try
         {
-            using var file = CreateFile(destinationPath, size, FileShare.None);
+            using var file = RangeFile.CreatePresized(destinationPath, size, FileShare.None);
             await DownloadRangesAsync(objectKey, file, size, prefix: null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            TryDelete(destinationPath);
+            RangeFile.TryDelete(destinationPath);
             throw;
         }
     }
@@ -35,7 +33,7 @@ internal sealed class S3Downloader(S3Client client, TransferSettings transfer, I
     /// <summary>Creates the pre-sized file and returns the running download and the archive that follows it.</summary>
     public (GrowingArchive Archive, Task Download) Start(string objectKey, long size, string destinationPath, CancellationToken cancellationToken)
     {
-        var file = CreateFile(destinationPath, size, FileShare.Read | FileShare.Delete);
+        var file = RangeFile.CreatePresized(destinationPath, size, FileShare.Read | FileShare.Delete);
         var archive = new GrowingArchive(destinationPath);
         var download = Task.Run(async () =>
         {
@@ -71,7 +69,7 @@ internal sealed class S3Downloader(S3Client client, TransferSettings transfer, I
             await client.GetRangeAsync(objectKey, start, start + length - 1, async (response, attempt) =>
             {
                 await using var body = await response.Content.ReadAsStreamAsync(attempt).ConfigureAwait(false);
-                await CopyToFileAsync(body, file, start, length, progress, attempt).ConfigureAwait(false);
+                await RangeFile.CopyRangeAsync(body, file, start, length, progress, $"Downloading bytes {start}-{start + length - 1}", attempt).ConfigureAwait(false);
                 return true;
             }, token).ConfigureAwait(false);
             prefix?.CompleteRange(start, length);
@@ -83,82 +81,5 @@ internal sealed class S3Downloader(S3Client client, TransferSettings transfer, I
         }
 
         logger.Log(CacheLogLevel.Detail, $"Downloaded {Sizes.Format(size)} in {rangeCount} ranges.");
-    }
-
-    private static async Task CopyToFileAsync(Stream body, SafeFileHandle file, long start, long length, TransferProgress progress, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        long received = 0;
-        try
-        {
-            while (true)
-            {
-                var n = await body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                if (received + n > length)
-                {
-                    throw new CacheBackendException($"S3 sent more bytes than the range at {start} holds.");
-                }
-
-                try
-                {
-                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), start + received, cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException e)
-                {
-                    // Not a network failure: retrying will not free disk space.
-                    throw new CacheBackendException($"Writing the downloaded cache archive to disk failed: {e.Message}");
-                }
-
-                received += n;
-                progress.Add(n);
-            }
-
-            if (received != length)
-            {
-                // Retried: the connection ended before the whole range arrived.
-                throw new IOException($"The range at {start} ended after {received} of {length} bytes.");
-            }
-        }
-        catch
-        {
-            progress.Remove(received);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static SafeFileHandle CreateFile(string path, long size, FileShare share)
-    {
-        var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, share, FileOptions.Asynchronous);
-        try
-        {
-            RandomAccess.SetLength(file, size);
-            return file;
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The caller's scratch file; its owner cleans up too.
-        }
     }
 }
