@@ -27,6 +27,15 @@ public sealed class S3LifecycleTests
     [ClassCleanup]
     public static void Cleanup() => _workspace.Dispose();
 
+    /// <summary>The strings of a binary log: its records are a gzip stream holding strings as UTF-8.</summary>
+    private static string BinlogText(string path)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        using var bytes = new MemoryStream();
+        gzip.CopyTo(bytes);
+        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
     [TestMethod]
     public async Task MissSaveExactHitPrefixHitListAndDelete()
     {
@@ -53,7 +62,8 @@ public sealed class S3LifecycleTests
         var first = _workspace.NewRoot("first");
         GitHubWorkspace.WriteLockfile(first, oldLock);
         TempFolder.WriteRandom(Path.Combine(first, "tools", "opentofu", "bin"), 3 * 1024 * 1024, seed: 7);
-        var save = await _workspace.BuildAsync("App/App.csproj", first, environment, "-v:d");
+        var binlog = _workspace.Workspace.Combine("s3-first.binlog");
+        var save = await _workspace.BuildAsync("App/App.csproj", first, environment, "-v:d", "-bl:" + binlog);
         save.AssertSucceeded("first build");
         Assert.AreEqual(1, Summaries.Misses(save), save.Tail());
         Assert.AreEqual(1, save.Count($"Atmos cache: saved '{oldKey}'"), save.Tail());
@@ -99,6 +109,10 @@ public sealed class S3LifecycleTests
         var after = await _workspace.BuildAsync("App/App.csproj", root, credentialsOnly, ["-t:ListCiCache", .. properties]);
         Assert.AreEqual(1, after.Count("Atmos cache: 1 entry in the s3 cache"), after.Tail());
 
+        var recorded = BinlogText(binlog);
+        Assert.Contains($"Atmos cache: saved '{oldKey}'", recorded, "the binary log was read");
+        Assert.DoesNotContain(Secret, recorded, "the secret key never reaches the binary log");
+        Assert.DoesNotContain(SessionToken, recorded, "nor the session token");
         foreach (var build in new[] { save, hit, prefixHit, list, delete, after })
         {
             Assert.AreEqual(0, build.Count(Secret), "the secret key never reaches the build output");
