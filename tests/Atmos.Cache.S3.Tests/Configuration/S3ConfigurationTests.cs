@@ -34,6 +34,17 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
+    public void The_registry_knows_s3_and_the_backend_setting_accepts_it_in_any_case()
+    {
+        using var temp = new TempFolder();
+        CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "s3");
+        var config = ConfigResolver.Resolve(new CacheSettings { WorkingDirectory = temp.Path, Root = temp.Combine("root") },
+            new DictionaryEnvironment(new Dictionary<string, string> { ["ATMOS_CI_CACHE_BACKEND"] = "S3", ["ATMOS_CI_CACHE_S3_BUCKET"] = "b" }));
+        Assert.AreEqual("s3", config.Backend);
+        Assert.AreEqual("s3", BackendRegistry.Create(config.Backend, new BackendOptions { Config = config }).Name);
+    }
+
+    [TestMethod]
     public void Defaults_are_the_atmos_cache_prefix_and_virtual_hosted_addressing()
     {
         using var temp = new TempFolder();
