@@ -15,6 +15,4 @@ internal sealed record CredentialContext(IEnvironment Environment, HttpClient Ht
 
     /// <summary>How long one metadata request may take: short, because off EC2 nobody answers.</summary>
     public TimeSpan MetadataTimeout { get; init; } = TimeSpan.FromSeconds(1);
-
-    public DateTimeOffset Now => DateTimeOffset.UtcNow;
 }

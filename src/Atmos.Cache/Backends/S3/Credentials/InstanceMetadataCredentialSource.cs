@@ -22,9 +22,14 @@ internal sealed class InstanceMetadataCredentialSource(CredentialContext context
             return null;
         }
 
-        var endpoint = AwsEnvironment.Value(context.Environment, AwsEnvironment.MetadataEndpoint) is { } configured
-            ? Backends.GitHub.Http.CredentialGuard.ParseServiceUrl(configured, AwsEnvironment.MetadataEndpoint)
-            : context.MetadataEndpoint;
+        // The metadata service only speaks plain http, on a link-local address (or one the variable names).
+        var endpoint = context.MetadataEndpoint;
+        if (AwsEnvironment.Value(context.Environment, AwsEnvironment.MetadataEndpoint) is { } configured)
+        {
+            endpoint = Uri.TryCreate(configured, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                ? url
+                : throw new CacheConfigurationException($"{AwsEnvironment.MetadataEndpoint} is not an http URL.");
+        }
 
         var token = await SendAsync(HttpMethod.Put, new Uri(endpoint, "/latest/api/token"), null, cancellationToken).ConfigureAwait(false);
         if (token is null)
