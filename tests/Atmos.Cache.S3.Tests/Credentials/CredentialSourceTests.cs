@@ -230,6 +230,16 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
+    public async Task Another_clouds_metadata_service_refusing_the_token_request_is_not_a_source()
+    {
+        // Azure's service at the same address (GitHub-hosted runners) answers EC2's token request with 400.
+        await using var azure = await FakeEndpoint.StartAsync((context, _) => Answer(context, 400, "{\"error\":\"Bad request\"}", "application/json"));
+        using var test = new CredentialTestContext().Unset("AWS_EC2_METADATA_DISABLED");
+        Assert.IsNull(await new InstanceMetadataCredentialSource(test.Context(metadata: azure.Url)).TryGetAsync(TestContext.CancellationToken));
+        Assert.HasCount(1, azure.Requests);
+    }
+
+    [TestMethod]
     public async Task Instance_metadata_can_be_turned_off()
     {
         await using var imds = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, "x", "text/plain"));

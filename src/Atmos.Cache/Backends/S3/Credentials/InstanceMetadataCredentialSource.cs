@@ -49,7 +49,11 @@ internal sealed class InstanceMetadataCredentialSource(CredentialContext context
         return CredentialDocuments.FromJson(document, Name);
     }
 
-    /// <summary>The body of a 200 answer; null when the service does not answer, or answers 404 (no instance profile).</summary>
+    /// <summary>
+    /// The body of a 200 answer; null when nobody answers, or when the answer is not a 200: a 404 is
+    /// "no instance profile", and other clouds' metadata services at the same address (Azure's, on
+    /// GitHub-hosted runners) refuse EC2's requests.
+    /// </summary>
     private async Task<string?> SendAsync(HttpMethod method, Uri url, string? token, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -72,12 +76,8 @@ internal sealed class InstanceMetadataCredentialSource(CredentialContext context
                 return await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             }
 
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            throw new CacheUnavailableException($"{Name} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
+            context.Logger.Log(Diagnostics.CacheLogLevel.Detail, $"{Name} answered HTTP {(int)response.StatusCode} to {url.AbsolutePath}: not an EC2 instance profile.");
+            return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
