@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Backends.S3.Credentials;
 using Atmos.Cache.Backends.S3.Signing;
@@ -18,8 +17,6 @@ namespace Atmos.Cache.Backends.S3.Http;
 internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Signer signer, IAwsCredentialProvider credentials, RetryPolicy retry, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-
-    public RetrySettings RetrySettings => retry.Settings;
 
     /// <summary>The object's size, or null when it does not exist.</summary>
     public Task<long?> HeadAsync(string objectKey, CancellationToken cancellationToken) =>
