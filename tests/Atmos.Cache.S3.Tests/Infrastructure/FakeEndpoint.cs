@@ -38,6 +38,7 @@ public sealed class FakeEndpoint : IAsyncDisposable
             endpoint!.Requests.Enqueue(new SeenRequest(
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
+                context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body));
             await handler(context, body);
@@ -54,5 +55,6 @@ public sealed class FakeEndpoint : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record SeenRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
+    /// <param name="RawTarget">The request target exactly as sent (path and query still encoded).</param>
+    public sealed record SeenRequest(string Method, string PathAndQuery, string RawTarget, IReadOnlyDictionary<string, string> Headers, string Body);
 }
