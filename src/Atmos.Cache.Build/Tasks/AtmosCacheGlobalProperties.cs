@@ -1,3 +1,4 @@
+using Atmos.Cache.Build.Logging;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
@@ -24,7 +25,7 @@ public sealed class AtmosCacheGlobalProperties : Task
         }
         else
         {
-            Log.LogMessage(MessageImportance.Low, "Atmos cache: this MSBuild does not expose global properties; the session id may differ between projects.");
+            Log.LogMessage(MessageImportance.Low, SummaryLine.Prefix + "this MSBuild does not expose global properties; the session id may differ between projects.");
         }
 
         return true;

@@ -23,6 +23,7 @@ public static class ConfigResolver
             : Path.GetFullPath(settings.WorkingDirectory.Trim());
         var yamlPath = AtmosYamlLocator.Locate(settings.ConfigFile, environment, workingDirectory);
         var yaml = yamlPath is null ? AtmosYamlSettings.None : AtmosYamlReader.Read(yamlPath);
+        var baseDirectory = BaseDirectoryResolver.Resolve(settings, environment, workingDirectory, yamlPath);
         var layers = new Layers(settings, environment, yaml);
 
         var enabled = layers.Pick(s => s.Enabled, "AtmosCacheEnabled", "ENABLED", y => y.Enabled, "enabled") is { } enabledValue
@@ -41,15 +42,15 @@ public static class ConfigResolver
             && ConfigValueParser.ParseBoolean(failValue, "strictness", "AtmosCacheFailOnError");
 
         var root = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root") is { } rootValue
-            ? Path.GetFullPath(rootValue.Value, workingDirectory)
+            ? Path.GetFullPath(rootValue.Value, baseDirectory)
             : CacheRoot.Resolve(environment);
-        var localDirectory = ResolveLocalDirectory(layers, root, workingDirectory);
+        var localDirectory = ResolveLocalDirectory(layers, root, baseDirectory);
         var includes = layers.PickList(
             s => Split(s.Paths, ';'), "AtmosCachePaths",
             "PATHS", value => Split(value, Path.PathSeparator),
             y => y.Paths, "paths");
 
-        var (key, restoreKeys) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory);
+        var (key, restoreKeys, skipped) = ResolveKeys(layers, yaml, root, baseDirectory);
         KeyValidator.Validate(key, restoreKeys);
 
         return new CacheConfig
@@ -66,11 +67,13 @@ public static class ConfigResolver
             FailOnError = failOnError,
             S3 = ResolveS3(layers),
             WorkingDirectory = workingDirectory,
+            BaseDirectory = baseDirectory,
+            SkippedRestoreKeys = skipped,
         };
     }
 
-    private static (string Key, IReadOnlyList<string> RestoreKeys) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory)
+    private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped) ResolveKeys(
+        Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -78,16 +81,33 @@ public static class ConfigResolver
             "RESTORE_KEYS", value => Split(value, '\n'),
             y => y.RestoreKeys, "restore_keys");
 
+        // A failing primary key stops the build; a failing restore key is left out, as the Atmos CLI does.
         var key = keyTemplate is { } template
-            ? KeyTemplate.Render(template.Value, workingDirectory)
-            : DefaultKeys.Key(DefaultLockfile(yaml, yamlPath, root));
+            ? KeyTemplate.Render(template.Value, baseDirectory, RecursiveDoubleStar(template.Source))
+            : DefaultKeys.Key(DefaultLockfile(yaml, root, baseDirectory));
 
-        IReadOnlyList<string> restoreKeys = restoreTemplates is { } templates
-            ? templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory)).ToList()
-            : keyTemplate is null
-                ? [DefaultKeys.RestoreKey()]
-                : [];
-        return (key, restoreKeys);
+        var skipped = new List<SkippedRestoreKey>();
+        var restoreKeys = new List<string>();
+        if (restoreTemplates is { } templates)
+        {
+            foreach (var restoreTemplate in templates.Values)
+            {
+                try
+                {
+                    restoreKeys.Add(KeyTemplate.Render(restoreTemplate, baseDirectory, RecursiveDoubleStar(templates.Source)));
+                }
+                catch (CacheConfigurationException e)
+                {
+                    skipped.Add(new SkippedRestoreKey(restoreTemplate, e.Message));
+                }
+            }
+        }
+        else if (keyTemplate is null)
+        {
+            restoreKeys.Add(DefaultKeys.RestoreKey());
+        }
+
+        return (key, restoreKeys, skipped);
     }
 
     private static S3Config ResolveS3(Layers layers) => new()
@@ -100,20 +120,24 @@ public static class ConfigResolver
             && ConfigValueParser.ParseBoolean(pathStyle, "S3 path-style addressing", "AtmosCacheS3PathStyle"),
     };
 
-    // Only an explicit toolchain.lock_file moves the lockfile. Atmos resolves a relative one against the
-    // folder it runs in, which is the folder of atmos.yaml; a project folder below it must find the same file.
-    private static string DefaultLockfile(AtmosYamlSettings yaml, string? yamlPath, string root) =>
-        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile) || yamlPath is null
-            ? DefaultKeys.LockfilePath(root)
-            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), Path.GetDirectoryName(yamlPath)!);
+    // Inputs the Atmos CLI also reads (atmos.yaml, ATMOS_CI_CACHE_*) must render as Atmos renders them, where
+    // "**" matches like "*"; only MSBuild properties, which Atmos never sees, may use a recursive "**".
+    private static bool RecursiveDoubleStar(string source) => source.StartsWith(ConfigValue.PropertySourcePrefix, StringComparison.Ordinal);
 
-    private static string ResolveLocalDirectory(Layers layers, string root, string workingDirectory)
+    // Only an explicit toolchain.lock_file moves the lockfile; Atmos resolves a relative one against the folder it
+    // runs in, the base folder.
+    private static string DefaultLockfile(AtmosYamlSettings yaml, string root, string baseDirectory) =>
+        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile)
+            ? DefaultKeys.LockfilePath(root)
+            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), baseDirectory);
+
+    private static string ResolveLocalDirectory(Layers layers, string root, string baseDirectory)
     {
         var configured = layers.Pick(s => s.LocalDirectory, "AtmosCacheLocalDirectory", "LOCAL_DIR", _ => null, "");
         if (configured is { } value)
         {
-            var directory = Path.GetFullPath(value.Value, workingDirectory);
-            if (IsSameOrInside(directory, root))
+            var directory = Path.GetFullPath(value.Value, baseDirectory);
+            if (PathContainment.IsSameOrInside(directory, root))
             {
                 throw new CacheConfigurationException(
                     $"The local cache store '{directory}' from {value.Source} is inside the cache root '{root}', so it would be archived into itself. Choose a folder outside the root (MSBuild property AtmosCacheLocalDirectory).");
@@ -131,17 +155,6 @@ public static class ConfigResolver
         }
 
         return Path.Combine(parent, Path.GetFileName(trimmedRoot) + LocalDirectorySuffix);
-    }
-
-    private static bool IsSameOrInside(string candidate, string root)
-    {
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
-            ? StringComparison.OrdinalIgnoreCase
-            : StringComparison.Ordinal;
-        var child = Path.TrimEndingDirectorySeparator(Path.GetFullPath(candidate));
-        var parent = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        var prefix = Path.EndsInDirectorySeparator(parent) ? parent : parent + Path.DirectorySeparatorChar;
-        return child.Equals(parent, comparison) || child.StartsWith(prefix, comparison);
     }
 
     private static IReadOnlyList<string> Split(string? value, char separator) =>

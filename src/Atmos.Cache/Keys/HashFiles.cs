@@ -16,13 +16,13 @@ internal static class HashFiles
     internal const string NoFiles = "no-files";
     internal const int HashLength = 16;
 
-    internal static string Compute(string workingDirectory, IReadOnlyList<string> patterns)
+    internal static string Compute(string workingDirectory, IReadOnlyList<string> patterns, bool recursiveDoubleStar = false)
     {
         var matched = new List<string>();
         foreach (var pattern in patterns)
         {
             var full = GoPath.IsAbs(pattern) ? pattern : GoPath.Join(workingDirectory, pattern);
-            matched.AddRange(FileGlob.Expand(full));
+            matched.AddRange(FileGlob.Expand(full, recursiveDoubleStar));
         }
 
         if (matched.Count == 0)
