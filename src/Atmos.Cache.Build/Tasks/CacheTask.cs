@@ -47,6 +47,21 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary><c>AtmosCacheLocalDirectory</c>: the store of the <c>local</c> backend.</summary>
     public string? LocalDirectory { get; set; }
 
+    /// <summary><c>AtmosCacheS3Bucket</c>: the bucket of the <c>s3</c> backend.</summary>
+    public string? S3Bucket { get; set; }
+
+    /// <summary><c>AtmosCacheS3Prefix</c>: prepended to object names (default <c>atmos-cache/</c>).</summary>
+    public string? S3Prefix { get; set; }
+
+    /// <summary><c>AtmosCacheS3Region</c>: the region requests are signed for.</summary>
+    public string? S3Region { get; set; }
+
+    /// <summary><c>AtmosCacheS3Endpoint</c>: a custom endpoint (R2, MinIO, Ceph).</summary>
+    public string? S3Endpoint { get; set; }
+
+    /// <summary><c>AtmosCacheS3PathStyle</c>: address the bucket in the path instead of the host name.</summary>
+    public string? S3PathStyle { get; set; }
+
     /// <summary><c>AtmosCacheFailOnError</c>: make cache failures errors instead of warnings.</summary>
     public string? FailOnError { get; set; }
 
@@ -251,6 +266,11 @@ public abstract class CacheTask : Task, ICancelableTask
         LookupOnly = LookupOnly,
         FailOnMiss = FailOnMiss,
         RequireSignature = RequireSignature,
+        S3Bucket = S3Bucket,
+        S3Prefix = S3Prefix,
+        S3Region = S3Region,
+        S3Endpoint = S3Endpoint,
+        S3PathStyle = S3PathStyle,
         ConfigFile = ConfigFile,
         WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? ProjectDirectory() : WorkingDirectory,
         BaseDirectory = BaseDirectory,

@@ -1,5 +1,6 @@
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.Local;
+using Atmos.Cache.Backends.S3;
 
 namespace Atmos.Cache.Backends;
 
@@ -27,6 +28,7 @@ public static class BackendRegistry
         var factories = new BackendCatalog();
         factories.Register(LocalBackend.TypeName, LocalBackend.Create);
         factories.Register(GitHubActionsBackend.TypeName, GitHubActionsBackend.Create);
+        factories.Register(S3Backend.TypeName, S3Backend.Create);
         return factories;
     }
 }

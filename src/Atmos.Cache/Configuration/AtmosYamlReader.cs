@@ -33,6 +33,7 @@ internal static class AtmosYamlReader
 
         var cache = Mapping(Child(Mapping(Child(root, "ci"), "ci", path), "cache"), "ci.cache", path);
         var toolchain = Mapping(Child(root, "toolchain"), "toolchain", path);
+        var s3 = Mapping(Child(cache, "s3"), "ci.cache.s3", path);
         return new AtmosYamlSettings
         {
             FilePath = path,
@@ -44,6 +45,11 @@ internal static class AtmosYamlReader
             RestoreKeys = List(cache, "restore_keys", path),
             Compression = Scalar(cache, "compression", path),
             ToolchainLockFile = Scalar(toolchain, "lock_file", path, "toolchain."),
+            S3Bucket = Scalar(s3, "bucket", path, "ci.cache.s3."),
+            S3Prefix = Scalar(s3, "prefix", path, "ci.cache.s3."),
+            S3Region = Scalar(s3, "region", path, "ci.cache.s3."),
+            S3Endpoint = Scalar(s3, "endpoint", path, "ci.cache.s3."),
+            S3PathStyle = Scalar(s3, "path_style", path, "ci.cache.s3."),
         };
     }
 

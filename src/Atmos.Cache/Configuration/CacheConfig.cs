@@ -39,11 +39,14 @@ public sealed record CacheConfig
     /// <summary>Compression of archives written by save.</summary>
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
 
-    /// <summary>The backend type: <c>auto</c>, <c>github/actions</c>, <c>local</c> or <c>none</c>.</summary>
+    /// <summary>The backend type: <c>auto</c>, <c>github/actions</c>, <c>local</c>, <c>s3</c> or <c>none</c>.</summary>
     public string Backend { get; init; } = BackendNames.Auto;
 
     /// <summary>The directory of the <c>local</c> backend's store (never inside <see cref="Root"/>).</summary>
     public required string LocalDirectory { get; init; }
+
+    /// <summary>The settings of the <c>s3</c> backend.</summary>
+    public S3Config S3 { get; init; } = new();
 
     /// <summary>Whether cache failures should fail the build instead of warning.</summary>
     public bool FailOnError { get; init; }
@@ -100,4 +103,5 @@ public static class BackendNames
     public const string GitHubActions = "github/actions";
     public const string Local = "local";
     public const string None = "none";
+    public const string S3 = "s3";
 }

@@ -23,6 +23,11 @@ public sealed record CacheSettings
     public string? FailOnMiss { get; init; }
     /// <summary>Whether unsigned entries are misses when a signing key is set (the key itself is environment only).</summary>
     public string? RequireSignature { get; init; }
+    public string? S3Bucket { get; init; }
+    public string? S3Prefix { get; init; }
+    public string? S3Region { get; init; }
+    public string? S3Endpoint { get; init; }
+    public string? S3PathStyle { get; init; }
     /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
     public string? ConfigFile { get; init; }
     /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start (the project folder in MSBuild).</summary>

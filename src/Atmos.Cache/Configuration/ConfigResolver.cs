@@ -71,6 +71,7 @@ public static class ConfigResolver
             Backend = backend,
             LocalDirectory = localDirectory,
             FailOnError = failOnError,
+            S3 = ResolveS3(layers),
             WorkingDirectory = workingDirectory,
             BaseDirectory = baseDirectory,
             SkippedRestoreKeys = skipped,
@@ -124,6 +125,16 @@ public static class ConfigResolver
 
         return (key, restoreKeys, skipped);
     }
+
+    private static S3Config ResolveS3(Layers layers) => new()
+    {
+        Bucket = layers.Pick(s => s.S3Bucket, "AtmosCacheS3Bucket", "S3_BUCKET", y => y.S3Bucket, "s3.bucket")?.Value,
+        Prefix = layers.Pick(s => s.S3Prefix, "AtmosCacheS3Prefix", "S3_PREFIX", y => y.S3Prefix, "s3.prefix")?.Value ?? S3Config.DefaultPrefix,
+        Region = layers.Pick(s => s.S3Region, "AtmosCacheS3Region", "S3_REGION", y => y.S3Region, "s3.region")?.Value,
+        Endpoint = layers.Pick(s => s.S3Endpoint, "AtmosCacheS3Endpoint", "S3_ENDPOINT", y => y.S3Endpoint, "s3.endpoint")?.Value,
+        PathStyle = layers.Pick(s => s.S3PathStyle, "AtmosCacheS3PathStyle", "S3_PATH_STYLE", y => y.S3PathStyle, "s3.path_style") is { } pathStyle
+            && ConfigValueParser.ParseBoolean(pathStyle, "S3 path-style addressing", "AtmosCacheS3PathStyle"),
+    };
 
     // Inputs the Atmos CLI also reads (atmos.yaml, ATMOS_CI_CACHE_*) must render as Atmos renders them, where
     // "**" matches like "*"; only MSBuild properties, which Atmos never sees, may use a recursive "**".

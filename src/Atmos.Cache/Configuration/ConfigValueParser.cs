@@ -40,7 +40,8 @@ internal static class ConfigValueParser
             BackendNames.GitHubActions => BackendNames.GitHubActions,
             BackendNames.Local => BackendNames.Local,
             BackendNames.None => BackendNames.None,
-            _ => throw Invalid(value, "backend", "auto, github/actions, local or none", "AtmosCacheBackend"),
+            BackendNames.S3 => BackendNames.S3,
+            _ => throw Invalid(value, "backend", "auto, github/actions, local, s3 or none", "AtmosCacheBackend"),
         };
 
     /// <summary>Root-relative include paths, normalised by <see cref="IncludePath"/> (the rule the archive writer applies too).</summary>

@@ -1,15 +1,17 @@
 using Atmos.Cache.Testing.Azurite;
+using Atmos.Cache.Testing.S3rver;
 
 namespace Atmos.Cache.Build.Tests.Support;
 
 [TestClass]
 public static class RunCleanup
 {
-    /// <summary>Stops the run's Azurite (if a GitHub test started it) and removes this run's feed, package folder and workspaces.</summary>
+    /// <summary>Stops the run's Azurite and s3rver (if a test started them) and removes this run's feed, package folder and workspaces.</summary>
     [AssemblyCleanup]
     public static void DeleteRunFolder()
     {
         SharedAzurite.Stop();
+        SharedS3rver.Stop();
         try
         {
             if (Directory.Exists(PackageFeed.RunFolder))

@@ -43,9 +43,9 @@ public sealed class BackendRegistryTests
         using var temp = new TempFolder();
 
         var error = Assert.ThrowsExactly<CacheConfigurationException>(() =>
-            BackendRegistry.Create("s3", new BackendOptions { Config = TestConfigs.For(temp) }));
+            BackendRegistry.Create("gcs", new BackendOptions { Config = TestConfigs.For(temp) }));
 
-        StringAssert.Contains(error.Message, "'s3'");
+        StringAssert.Contains(error.Message, "'gcs'");
         StringAssert.Contains(error.Message, "local");
     }
 

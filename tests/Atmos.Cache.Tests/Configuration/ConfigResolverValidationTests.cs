@@ -55,7 +55,7 @@ public sealed class ConfigResolverValidationTests
     public void BadCompressionAndBackendAreRejected()
     {
         KeyExpectations.MessageContains(Fails(new CacheSettings { Compression = "brotli" }), "'brotli'", "gzip or zstd", "AtmosCacheCompression");
-        KeyExpectations.MessageContains(Fails(new CacheSettings { Backend = "s3" }), "'s3'", "github/actions", "AtmosCacheBackend");
+        KeyExpectations.MessageContains(Fails(new CacheSettings { Backend = "gcs" }), "'gcs'", "github/actions", "AtmosCacheBackend");
     }
 
     [TestMethod]

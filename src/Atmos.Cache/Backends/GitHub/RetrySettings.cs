@@ -1,7 +1,7 @@
 namespace Atmos.Cache.Backends.GitHub;
 
 /// <summary>
-/// The retry policy shared by Twirp, blob and REST calls: exponential backoff with jitter for
+/// The retry policy shared by Twirp, blob and REST calls (and the s3 backend's): exponential backoff with jitter for
 /// 429, 5xx, connection failures and timeouts, honouring Retry-After, bounded in attempts and time.
 /// </summary>
 public sealed record RetrySettings

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using Atmos.Cache.Backends.GitHub.Http;
+using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Streaming;
@@ -17,20 +17,18 @@ namespace Atmos.Cache.Backends.GitHub.Blob;
 /// </summary>
 internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
 {
-    private const int CopyBufferSize = 1 << 20;
-
     /// <summary>Writes the blob to <paramref name="destinationPath"/> and returns its size in bytes.</summary>
     public async Task<long> DownloadAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
         try
         {
-            using var file = CreateFile(destinationPath, size, FileShare.None);
+            using var file = RangeFile.CreatePresized(destinationPath, size, FileShare.None);
             await DownloadRangesAsync(signedUrl, file, size, prefix: null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            TryDelete(destinationPath);
+            RangeFile.TryDelete(destinationPath);
             throw;
         }
 
@@ -47,7 +45,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
     {
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
         // Readable by others while written: the extraction reads the prefix as it grows.
-        var file = CreateFile(destinationPath, size, FileShare.Read | FileShare.Delete);
+        var file = RangeFile.CreatePresized(destinationPath, size, FileShare.Read | FileShare.Delete);
         var archive = new GrowingArchive(destinationPath);
         var download = Task.Run(() => DownloadIntoAsync(signedUrl, file, size, archive, cancellationToken), CancellationToken.None);
         return new StreamingDownloadStart(size, archive, download);
@@ -70,22 +68,6 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
 
         // Last, after the file is released: a reader that saw the end saw a finished download.
         archive.Complete(size);
-    }
-
-    private static SafeFileHandle CreateFile(string path, long size, FileShare share)
-    {
-        var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, share, FileOptions.Asynchronous);
-        try
-        {
-            // Pre-size so ranges can land at their offsets in any order.
-            RandomAccess.SetLength(file, size);
-            return file;
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
     }
 
     private async Task DownloadRangesAsync(Uri signedUrl, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)
@@ -154,7 +136,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
             {
                 EnsureRangeResponse(response, start, end, size, what);
                 await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                await CopyToFileAsync(body, file, start, length, progress, what, token).ConfigureAwait(false);
+                await RangeFile.CopyRangeAsync(body, file, start, length, progress, what, token).ConfigureAwait(false);
             }
 
             return true;
@@ -183,69 +165,6 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         if (range is null || range.From != start || range.To != end || (range.Length is { } total && total != size))
         {
             throw new CacheBackendException($"{what} failed: blob storage sent a different range ({range}); the archive changed while being downloaded.");
-        }
-    }
-
-    private static async Task CopyToFileAsync(Stream body, SafeFileHandle file, long start, long length, TransferProgress progress, string what, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        long received = 0;
-        try
-        {
-            while (true)
-            {
-                var n = await body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                if (received + n > length)
-                {
-                    throw new CacheBackendException($"{what} failed: blob storage sent more bytes than the range holds.");
-                }
-
-                try
-                {
-                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), start + received, cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException e)
-                {
-                    // Not a network failure: retrying will not free disk space.
-                    throw new CacheBackendException($"Writing the downloaded cache archive to disk failed: {e.Message}");
-                }
-
-                received += n;
-                progress.Add(n);
-            }
-
-            if (received != length)
-            {
-                // Retried: the connection ended before the whole range arrived.
-                throw new IOException($"{what}: the response ended after {received} of {length} bytes.");
-            }
-        }
-        catch
-        {
-            // This range starts over (or the download fails): its bytes no longer count.
-            progress.Remove(received);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The caller's scratch file is cleaned up by its owner too.
         }
     }
 }

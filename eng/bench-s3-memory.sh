@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Peak memory of `dotnet build` with the s3 backend moving a large cache, against the same build
+# without the cache. Starts s3rver (eng/install-s3rver.sh) on 127.0.0.1, packs the package, and
+# builds a one-project workspace whose build writes <size> MiB of random (incompressible) data into
+# the cache root. Measures the peak RSS (VmHWM, polled from /proc) of the MSBuild process (the
+# `dotnet build` process itself: one project, -m:1, so every task runs in it) for:
+#   uncached  AtmosCacheEnabled=false: the build writes the data, nothing else
+#   save      the build writes the data, restores (miss) and saves it (multipart, parts in parallel)
+#   restore   a fresh root: the build restores the data (exact hit, parallel ranges) and skips the save
+# and checks that the restored data is the saved data byte for byte.
+# Goal: save and restore at most 150 MB above uncached.
+#   usage: eng/bench-s3-memory.sh [size-MiB]   (default 300; Linux only)
+set -euo pipefail
+size_mib="${1:-300}"
+goal_mb=150
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/atmos-bench-s3-XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+export NUGET_PACKAGES="$work/packages"
+unset ATMOS_CI_CACHE_BACKEND ATMOS_CI_CACHE_ENABLED ATMOS_CI_CACHE_ROOT AWS_PROFILE || true
+version="0.0.0-bench.$(date +%Y%m%d%H%M%S)"
+
+# ---- s3rver ----
+bash "$repo/eng/install-s3rver.sh" >/dev/null
+node --openssl-legacy-provider "$repo/.tools/s3rver/node_modules/s3rver/bin/s3rver.js" --directory "$work/s3rver" \
+  --address 127.0.0.1 --port 0 --silent --no-vhost-buckets --configure-bucket atmos-bench >"$work/s3rver.log" 2>&1 &
+pids+=($!)
+port=""
+for _ in $(seq 1 300); do
+  port="$(sed -n 's/.*S3rver listening on [^:]*:\([0-9]*\).*/\1/p' "$work/s3rver.log")"
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "s3rver did not start:" >&2; cat "$work/s3rver.log" >&2; exit 1; }
+runner_env=(
+  ATMOS_CI_CACHE_BACKEND=s3 ATMOS_CI_CACHE_S3_BUCKET=atmos-bench "ATMOS_CI_CACHE_S3_ENDPOINT=http://127.0.0.1:$port"
+  ATMOS_CI_CACHE_S3_PATH_STYLE=true AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+)
+
+echo "packing Atmos.Cache.Build $version ..."
+dotnet pack "$repo/src/Atmos.Cache.Build" -c Release -o "$work/feed" -p:Version="$version" -nodeReuse:false -v:q >/dev/null
+
+# ---- the workspace ----
+ws="$work/ws"
+mkdir -p "$ws/Bench"
+cat > "$ws/nuget.config" <<XML
+<configuration><packageSources><clear /><add key="bench" value="$work/feed" /></packageSources></configuration>
+XML
+cat > "$ws/Directory.Packages.props" <<'XML'
+<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
+XML
+cat > "$ws/Bench/Bench.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageReference Include="Atmos.Cache.Build" Version="$version" PrivateAssets="all" /></ItemGroup>
+  <!-- Stands for a tool download: $size_mib MiB of random bytes in the cache root, unless a restore brought them. -->
+  <Target Name="BenchWriteCache" BeforeTargets="CoreCompile" Condition="!Exists('\$(AtmosCacheRoot)/tools/big.bin')">
+    <Exec Command="mkdir -p '\$(AtmosCacheRoot)/tools' &amp;&amp; head -c ${size_mib}M /dev/urandom &gt; '\$(AtmosCacheRoot)/tools/big.bin'" />
+  </Target>
+</Project>
+XML
+echo "namespace Bench; public static class C { }" > "$ws/Bench/C.cs"
+(cd "$ws" && dotnet restore Bench/Bench.csproj -nodeReuse:false -v:q >/dev/null)
+
+# ---- measuring ----
+kb_of() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+
+# $1 = label, $2 = cache root, rest = extra build arguments; runs inside a runner's environment.
+# Prints the peak RSS in MB of the dotnet build (MSBuild) process.
+measure() {
+  local label="$1" root="$2"; shift 2
+  local log="$work/$label.log" peak=0 kb pid
+  (cd "$ws" && exec env "${runner_env[@]}" dotnet build Bench/Bench.csproj --no-restore --no-incremental -m:1 -nodeReuse:false \
+      -v:d -p:UseSharedCompilation=false "-p:AtmosCacheRoot=$root" "$@") >"$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    kb="$(kb_of "$pid")"
+    [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak="$kb"
+    sleep 0.05
+  done
+  if ! wait "$pid"; then
+    echo "the $label build failed:" >&2
+    tail -30 "$log" >&2
+    exit 1
+  fi
+  if grep -q "warning ATMOSCACHE" "$log"; then
+    echo "the $label build warned:" >&2
+    grep "warning ATMOSCACHE" "$log" | sort -u >&2
+    exit 1
+  fi
+  echo $(( peak / 1024 ))
+}
+
+echo "measuring ($size_mib MiB cache) ..."
+uncached="$(measure uncached "$work/root-uncached" -p:AtmosCacheEnabled=false)"
+save="$(measure save "$work/root-save")"
+grep -q "Atmos cache: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
+restore="$(measure restore "$work/root-restore")"
+grep -q "(exact hit" "$work/restore.log" || { echo "the restore build did not restore" >&2; tail -30 "$work/restore.log" >&2; exit 1; }
+cmp -s "$work/root-save/tools/big.bin" "$work/root-restore/tools/big.bin" || { echo "the restored data differs from the saved data" >&2; exit 1; }
+
+echo
+grep -h "Atmos cache: \(saved\|restored\)" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
+grep -h "Uploaded .* in [0-9]* parts\|Downloaded .* in [0-9]* ranges" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
+echo "  restored data identical to the saved data (cmp)"
+echo
+printf '%-34s %8s %12s\n' "peak RSS of the MSBuild process" "MB" "vs uncached"
+printf '%-34s %8d %12s\n' "uncached (AtmosCacheEnabled=false)" "$uncached" "-"
+printf '%-34s %8d %+12d\n' "cached: save ($size_mib MiB)" "$save" "$((save - uncached))"
+printf '%-34s %8d %+12d\n' "cached: restore ($size_mib MiB)" "$restore" "$((restore - uncached))"
+worst=$(( (save > restore ? save : restore) - uncached ))
+if [ "$worst" -le "$goal_mb" ]; then
+  echo "goal met: at most $goal_mb MB above the uncached build (worst: $worst MB)"
+else
+  echo "goal missed: $worst MB above the uncached build (goal: $goal_mb MB)"
+  exit 2
+fi

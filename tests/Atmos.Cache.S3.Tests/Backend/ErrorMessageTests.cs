@@ -1,0 +1,47 @@
+using Atmos.Cache.Backends.S3;
+using Atmos.Cache.Backends.S3.Credentials;
+using Atmos.Cache.Errors;
+using Atmos.Cache.S3.Tests.Infrastructure;
+using Atmos.Cache.Testing;
+
+namespace Atmos.Cache.S3.Tests.Backend;
+
+/// <summary>Failures that retrying cannot fix say what to change.</summary>
+[TestClass]
+public sealed class ErrorMessageTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task A_bucket_in_another_region_names_the_region_to_set()
+    {
+        await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
+        {
+            context.Response.Headers["x-amz-bucket-region"] = "eu-west-2";
+            context.Response.StatusCode = 301;
+            return Task.CompletedTask;
+        });
+        using var temp = new TempFolder();
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Backend(s3.Url).SaveAsync("key", "v", temp.RandomFile("a", 10, seed: 1), TestContext.CancellationToken));
+
+        Assert.Contains("AtmosCacheS3Region=eu-west-2", error.Message);
+        Assert.HasCount(1, s3.Requests, "not retried");
+    }
+
+    [TestMethod]
+    public async Task A_missing_bucket_says_so()
+    {
+        await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
+            Credentials.CredentialSourceTests.Answer(context, 404, "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>", "application/xml"));
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Backend(s3.Url).ListAsync(new Atmos.Cache.Backends.CacheListOptions(), TestContext.CancellationToken));
+
+        Assert.Contains("NoSuchBucket", error.Message);
+        Assert.Contains("AtmosCacheS3Bucket", error.Message);
+    }
+
+    private static S3Backend Backend(Uri endpoint) => new(
+        new S3BackendSettings { Bucket = "bucket", Endpoint = endpoint, PathStyle = true, Retry = new() { MaxAttempts = 3, Delay = new DelayRecorder().Delay } },
+        new StaticCredentialProvider(new AwsCredentials("AKIA", "secret", source: "test")));
+}
