@@ -40,9 +40,11 @@ public static class ConfigResolver
         var failOnError = ConfigValue.FromProperty(settings.FailOnError, "AtmosCacheFailOnError") is { } failValue
             && ConfigValueParser.ParseBoolean(failValue, "strictness", "AtmosCacheFailOnError");
 
-        var root = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root") is { } rootValue
+        var rootSetting = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root");
+        var root = rootSetting is { } rootValue
             ? Path.GetFullPath(rootValue.Value, workingDirectory)
             : CacheRoot.Resolve(environment);
+        RootPathCheck.EnsureUsable(root, rootSetting?.Source);
         var localDirectory = ResolveLocalDirectory(layers, root, workingDirectory);
         var includes = layers.PickList(
             s => Split(s.Paths, ';'), "AtmosCachePaths",
