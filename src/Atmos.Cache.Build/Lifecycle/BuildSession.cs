@@ -30,11 +30,21 @@ internal sealed class BuildSession
     public static BuildSession? Join(string? sessionId, string root, Action<string> logWaiting) =>
         string.IsNullOrWhiteSpace(sessionId) ? null : new BuildSession(root, sessionId.Trim(), logWaiting);
 
-    /// <summary>1. A request reached a project (any target): it is known to this build from now on.</summary>
-    public async Task VisitAsync(string projectPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// 1. A request reached a project (any target): it is known to this build from now on. A task in
+    /// the entry process also records the solution filter the build was started with, if any.
+    /// </summary>
+    public async Task VisitAsync(string projectPath, string? solutionFilter, CancellationToken cancellationToken)
     {
         using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
-        if (ledger.Visit(projectPath))
+        var changed = ledger.Visit(projectPath);
+        if (solutionFilter is not null && ledger.State.SolutionFilter is null)
+        {
+            ledger.State.SolutionFilter = solutionFilter;
+            changed = true;
+        }
+
+        if (changed)
         {
             ledger.Save();
         }
@@ -89,7 +99,7 @@ internal sealed class BuildSession
         }
 
         // Nothing is running. Only unfinished projects are inspected, so a serial build reads about one file per project.
-        var unfinished = ledger.Unfinished(SolutionProjects.Built(end.SolutionConfiguration));
+        var unfinished = ledger.Unfinished(InThisBuild(ledger, SolutionProjects.Built(end.SolutionConfiguration)));
         var pending = SolutionProjects.UsingPackage(unfinished, end.ProjectPath, end.ProjectExtensionsPath).ToList();
         if (pending.Count > 0)
         {
@@ -133,6 +143,12 @@ internal sealed class BuildSession
         ledger.Save();
         return first;
     }
+
+    // A solution filter build lists the whole solution, but builds only the filter's projects.
+    private static IEnumerable<string> InThisBuild(BuildLedger ledger, IReadOnlyList<string> solutionProjects) =>
+        ledger.State.SolutionFilter is { } filter && SolutionFilter.Projects(filter) is { } filtered
+            ? solutionProjects.Where(p => filtered.Contains(p, BuildLedger.PathComparer))
+            : solutionProjects;
 
     // 6. The restore pins the key: a prefix hit may bring back older files the key hashes, and the
     // save must still name what this build's restore looked for (as the Atmos CLI resolves it once per run).

@@ -37,6 +37,10 @@ internal sealed class LedgerState
     [JsonPropertyName("visited")]
     public List<string> Visited { get; set; } = [];
 
+    /// <summary>The solution filter (<c>.slnf</c>) this build was started with, as the entry process saw it; null otherwise.</summary>
+    [JsonPropertyName("solutionFilter")]
+    public string? SolutionFilter { get; set; }
+
     /// <summary>The "save not done" line was given in this build (it is given once).</summary>
     [JsonPropertyName("notSavedReported")]
     public bool NotSavedReported { get; set; }

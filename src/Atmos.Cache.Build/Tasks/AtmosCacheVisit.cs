@@ -13,6 +13,9 @@ public sealed class AtmosCacheVisit : CacheTask
     /// <summary>The full path of the project (<c>$(MSBuildProjectFullPath)</c>).</summary>
     public string? ProjectPath { get; set; }
 
+    /// <summary><c>$(MSBuildStartupDirectory)</c>: where a relative <c>.slnf</c> on the command line is.</summary>
+    public string? StartupDirectory { get; set; }
+
     private protected override string Operation => "visit";
 
     private protected override string FailureCode => DiagnosticCodes.SaveFailed;
@@ -20,5 +23,5 @@ public sealed class AtmosCacheVisit : CacheTask
     private protected override System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken) =>
         Session is null || string.IsNullOrEmpty(ProjectPath)
             ? System.Threading.Tasks.Task.CompletedTask
-            : Session.VisitAsync(ProjectPath!, cancellationToken);
+            : Session.VisitAsync(ProjectPath!, Lifecycle.SolutionFilter.FromCommandLine(StartupDirectory), cancellationToken);
 }

@@ -79,6 +79,12 @@ public sealed class RestoreCiCache : CacheTask
             return null;
         }
 
+        // Once per build (the restore is): a pattern that matches nothing gives a constant key part.
+        foreach (var pattern in config.UnmatchedFilePatterns)
+        {
+            Log.LogMessage(MessageImportance.Normal, "{0}", $"{SummaryLine.Prefix}the hashFiles pattern '{pattern}' of the cache key matches no file (relative to '{config.WorkingDirectory}'), so its part of the key never changes; check it for a typo.");
+        }
+
         var manager = CreateManager(config);
         if (manager is null)
         {

@@ -50,6 +50,9 @@ public sealed record CacheConfig
     /// <summary>The folder key templates resolve file patterns against (the project folder in MSBuild).</summary>
     public required string WorkingDirectory { get; init; }
 
+    /// <summary><c>hashFiles</c> patterns of the key or restore-key templates that matched no path (relative to <see cref="WorkingDirectory"/>).</summary>
+    public IReadOnlyList<string> UnmatchedFilePatterns { get; init; } = [];
+
     public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
 
     public bool AutoSaveEnabled => Enabled && Auto is AutoMode.Save or AutoMode.Both;

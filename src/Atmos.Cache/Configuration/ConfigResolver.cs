@@ -51,7 +51,8 @@ public static class ConfigResolver
             "PATHS", value => Split(value, Path.PathSeparator),
             y => y.Paths, "paths");
 
-        var (key, restoreKeys) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory);
+        var unmatched = new List<string>();
+        var (key, restoreKeys) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory, unmatched);
         KeyValidator.Validate(key, restoreKeys);
 
         return new CacheConfig
@@ -67,11 +68,12 @@ public static class ConfigResolver
             LocalDirectory = localDirectory,
             FailOnError = failOnError,
             WorkingDirectory = workingDirectory,
+            UnmatchedFilePatterns = [.. unmatched.Distinct(StringComparer.Ordinal)],
         };
     }
 
     private static (string Key, IReadOnlyList<string> RestoreKeys) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory)
+        Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory, List<string> unmatched)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -80,11 +82,11 @@ public static class ConfigResolver
             y => y.RestoreKeys, "restore_keys");
 
         var key = keyTemplate is { } template
-            ? KeyTemplate.Render(template.Value, workingDirectory)
+            ? KeyTemplate.Render(template.Value, workingDirectory, unmatched)
             : DefaultKeys.Key(DefaultLockfile(yaml, yamlPath, root));
 
         IReadOnlyList<string> restoreKeys = restoreTemplates is { } templates
-            ? templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory)).ToList()
+            ? templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory, unmatched)).ToList()
             : keyTemplate is null
                 ? [DefaultKeys.RestoreKey()]
                 : [];

@@ -11,7 +11,10 @@ public static class KeyTemplate
     /// resolving file patterns against <paramref name="workingDirectory"/>. The result is trimmed.
     /// Throws <see cref="Errors.CacheConfigurationException"/> naming the template when it cannot be rendered.
     /// </summary>
-    public static string Render(string template, string workingDirectory)
+    public static string Render(string template, string workingDirectory) => Render(template, workingDirectory, null);
+
+    /// <summary>As <see cref="Render(string, string)"/>; <paramref name="unmatchedPatterns"/> receives each <c>hashFiles</c> pattern that matches no path.</summary>
+    public static string Render(string template, string workingDirectory, ICollection<string>? unmatchedPatterns)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
@@ -26,7 +29,7 @@ public static class KeyTemplate
                 TemplatePart.Text text => text.Value,
                 TemplatePart.Field { Name: TemplateField.Os } => GoPlatform.Os,
                 TemplatePart.Field { Name: TemplateField.Arch } => GoPlatform.Arch,
-                TemplatePart.HashFiles call => HashFiles.Compute(baseDirectory, call.Patterns),
+                TemplatePart.HashFiles call => HashFiles.Compute(baseDirectory, call.Patterns, unmatchedPatterns),
                 _ => throw new InvalidOperationException($"Unhandled template part {part}."),
             });
         }

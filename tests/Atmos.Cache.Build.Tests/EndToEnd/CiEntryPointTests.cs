@@ -49,8 +49,8 @@ public sealed partial class CiEntryPointTests
               </Folder>
             </Solution>
             """);
-        (await _workspace.DotNetAsync(null, "new", "sln", "--format", "sln", "--name", "All")).AssertSucceeded("dotnet new sln");
-        (await _workspace.DotNetAsync(null, "sln", "All.sln", "add", "src/Lib/Lib.csproj", "src/App/App.csproj", "tests/Lib.Tests/Lib.Tests.csproj")).AssertSucceeded("dotnet sln add");
+        (await DotNet.RunAsync(_workspace.Path, ["new", "sln", "--format", "sln", "--name", "All"])).AssertSucceeded("dotnet new sln");
+        (await DotNet.RunAsync(_workspace.Path, ["sln", "All.sln", "add", "src/Lib/Lib.csproj", "src/App/App.csproj", "tests/Lib.Tests/Lib.Tests.csproj"])).AssertSucceeded("dotnet sln add");
         _workspace.Write("Tests.slnf", """
             { "solution": { "path": "All.sln", "projects": [ "src/Lib/Lib.csproj", "tests/Lib.Tests/Lib.Tests.csproj" ] } }
             """);

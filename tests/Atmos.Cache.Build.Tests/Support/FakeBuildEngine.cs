@@ -20,7 +20,14 @@ public sealed class FakeBuildEngine : IBuildEngine6
 
     public void LogErrorEvent(BuildErrorEventArgs e) { lock (_gate) { Errors.Add(e); } }
     public void LogWarningEvent(BuildWarningEventArgs e) { lock (_gate) { Warnings.Add(e); } }
-    public void LogMessageEvent(BuildMessageEventArgs e) { lock (_gate) { Messages.Add(e); } }
+    public void LogMessageEvent(BuildMessageEventArgs e)
+    {
+        lock (_gate) { Messages.Add(e); }
+        MessageLogged?.Invoke(e);
+    }
+
+    /// <summary>Raised after each message is recorded (on the logging thread), so a test can await one.</summary>
+    public event Action<BuildMessageEventArgs>? MessageLogged;
     public void LogCustomEvent(CustomBuildEventArgs e) { }
     public void LogTelemetry(string eventName, IDictionary<string, string> properties) { }
 

@@ -166,6 +166,7 @@ public sealed class CacheTaskTests
         Assert.AreEqual(DiagnosticCodes.RestoreFailed, engine.Warnings.Single().Code, "one warning for the outage, not a second for the save");
         Assert.IsFalse(save.Saved);
         StringAssert.Contains(save.SkipReason, "failed during this build's restore");
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: not saved 'unit-key'", StringComparison.Ordinal)), "the missed save is said at the summary's importance");
     }
 
     [TestMethod]
@@ -207,6 +208,135 @@ public sealed class CacheTaskTests
         Assert.AreEqual("x;y", seen.Paths);
         Assert.AreEqual("local", seen.Backend);
         Assert.AreEqual(_temp.Combine("proj"), seen.WorkingDirectory);
+    }
+
+    [TestMethod]
+    public void TheSettingsItemListReachesTheResolverAndWinsOverEmptyProperties()
+    {
+        CacheSettings? seen = null;
+        var engine = new FakeBuildEngine();
+        var task = new CiCachePaths
+        {
+            BuildEngine = engine,
+            Key = "from-property",
+            Settings =
+            [
+                Setting("Key", "from-item;with%3Bescapes"),
+                Setting("Root", "r"),
+                Setting("Backend", ""),
+                Setting("WorkingDirectory", _temp.Combine("w")),
+            ],
+            Backend = "local",
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
+        };
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("from-item;with;escapes", seen!.Key);
+        Assert.AreEqual("r", seen.Root);
+        Assert.AreEqual("local", seen.Backend, "an empty item value leaves the property");
+        Assert.AreEqual(_temp.Combine("w"), seen.WorkingDirectory);
+    }
+
+    [TestMethod]
+    public void AHashFilesPatternThatMatchesNothingIsNamedOnceByTheRestore()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var config = Config(BackendNames.Local) with { UnmatchedFilePatterns = ["pakages.lock.json"] };
+        Assert.IsTrue(Task<RestoreCiCache>(config, engine, session).Execute());
+        Assert.IsTrue(Task<RestoreCiCache>(config, engine, session).Execute());
+
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.Normal).Count(m => m.Contains("'pakages.lock.json'", StringComparison.Ordinal) && m.Contains("matches no file", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task WaitingForAnotherProjectsRestoreSaysSoOnce()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Root);
+        var engine = new FakeBuildEngine();
+        // Another project of the build holds the ledger (as a running restore does).
+        var other = Lifecycle.BuildSession.Join(session, Root, _ => { })!;
+        var claim = await other.BeginProjectBuildAsync("other|", restoreWanted: true, "unit-key", CancellationToken.None);
+        Assert.IsTrue(claim.IsGranted);
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, session);
+        task.Automatic = true;
+        task.BuildInstance = "waiting|";
+        var waitingSaid = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        engine.MessageLogged += e => { if (e.Message?.Contains("waiting for another project", StringComparison.Ordinal) == true) { waitingSaid.TrySetResult(); } };
+        var running = System.Threading.Tasks.Task.Run(task.Execute);
+
+        await waitingSaid.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.IsFalse(running.IsCompleted, "the task waits while the ledger is held");
+        claim.Dispose();
+        Assert.IsTrue(await running.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.Normal).Count(m => m.Contains("waiting for another project", StringComparison.Ordinal)));
+        StringAssert.Contains(task.SkipReason, "already done in this build");
+    }
+
+    [TestMethod]
+    public void ASaveLeftWaitingForAVisitedProjectThatNeverBuiltIsSaidOnceAtHighImportance()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var app = _temp.Combine("App", "App.csproj");
+        var lib = _temp.Combine("Lib", "Lib.csproj");
+        foreach (var project in new[] { app, lib })
+        {
+            // Both projects use the package (NuGet's import file names its targets).
+            var import = Path.Combine(Path.GetDirectoryName(project)!, "obj", Path.GetFileName(project) + ".nuget.g.targets");
+            Directory.CreateDirectory(Path.GetDirectoryName(import)!);
+            File.WriteAllText(import, "<Import Project=\"x/Atmos.Cache.Build.targets\" />");
+        }
+
+        var solution = $"<SolutionConfiguration><ProjectConfiguration AbsolutePath=\"{app}\" /><ProjectConfiguration AbsolutePath=\"{lib}\" /></SolutionConfiguration>";
+        var visit = Task<AtmosCacheVisit>(Config(BackendNames.Local), engine, session);
+        visit.ProjectPath = app;
+        Assert.IsTrue(visit.Execute());
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.IsTrue(Task<RestoreCiCache>(Config(BackendNames.Local), engine, session).Execute());
+            var save = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+            save.Automatic = true;
+            save.BuildInstance = lib + "|";
+            save.ProjectPath = lib;
+            save.SolutionConfiguration = solution;
+            Assert.IsTrue(save.Execute());
+            Assert.IsTrue(save.Deferred);
+        }
+
+        var lines = engine.MessagesAt(MessageImportance.High).Where(m => m.StartsWith("Atmos cache: not saved yet", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(1, lines.Count, string.Join('\n', engine.MessagesAt(MessageImportance.High)));
+        StringAssert.Contains(lines[0], "App.csproj");
+        StringAssert.Contains(lines[0], "-t:SaveCiCache");
+    }
+
+    [TestMethod]
+    public void ASaveLeftWaitingForAProjectTheBuildHasNotReachedStaysQuiet()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var next = _temp.Combine("Next", "Next.csproj");
+        var import = Path.Combine(Path.GetDirectoryName(next)!, "obj", "Next.csproj.nuget.g.targets");
+        Directory.CreateDirectory(Path.GetDirectoryName(import)!);
+        File.WriteAllText(import, "<Import Project=\"x/Atmos.Cache.Build.targets\" />");
+        var save = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+        save.Automatic = true;
+        save.ProjectPath = _temp.Combine("First", "First.csproj");
+        save.SolutionConfiguration = $"<SolutionConfiguration><ProjectConfiguration AbsolutePath=\"{next}\" /></SolutionConfiguration>";
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.IsTrue(save.Deferred);
+        Assert.AreEqual(0, engine.MessagesAt(MessageImportance.High).Count());
+    }
+
+    private static Microsoft.Build.Utilities.TaskItem Setting(string name, string value)
+    {
+        var item = new Microsoft.Build.Utilities.TaskItem(name);
+        item.SetMetadata("Value", value);
+        return item;
     }
 
     [TestMethod]
