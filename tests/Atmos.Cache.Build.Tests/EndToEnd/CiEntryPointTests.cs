@@ -66,7 +66,7 @@ public sealed partial class CiEntryPointTests
     [DataRow("build-sln-m1", "App,Lib,Lib.Tests", "build", "All.sln", "--no-restore", "-m:1")]
     [DataRow("build-slnx-m", "App,Lib,Lib.Tests", "build", "All.slnx", "--no-restore", "-m")]
     [DataRow("build-slnf-m1", "Lib,Lib.Tests", "build", "Tests.slnf", "--no-restore", "-m:1")]
-    [DataRow("rebuild-slnx-m1", "App,Lib,Lib.Tests", "build", "All.slnx", "--no-restore", "-t:Rebuild", "-m:1")]
+    [DataRow("rebuild-project", "App,Lib", "build", "src/App/App.csproj", "--no-restore", "-t:Rebuild")]
     [DataRow("test-sln", "Lib,Lib.Tests", "test", "All.sln", "--no-restore")]
     [DataRow("test-project", "Lib,Lib.Tests", "test", "tests/Lib.Tests/Lib.Tests.csproj", "--no-restore")]
     [DataRow("publish-project", "App,Lib", "publish", "src/App/App.csproj", "--no-restore")]
