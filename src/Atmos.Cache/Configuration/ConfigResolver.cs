@@ -52,8 +52,8 @@ public static class ConfigResolver
             y => y.Paths, "paths");
 
         var unmatched = new List<string>();
-        var (key, restoreKeys) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory, unmatched);
-        KeyValidator.Validate(key, restoreKeys);
+        var (key, restoreKeys, keySources) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory, unmatched);
+        NamingSource(keySources, () => KeyValidator.Validate(key, restoreKeys));
 
         return new CacheConfig
         {
@@ -72,7 +72,7 @@ public static class ConfigResolver
         };
     }
 
-    private static (string Key, IReadOnlyList<string> RestoreKeys) ResolveKeys(
+    private static (string Key, IReadOnlyList<string> RestoreKeys, string Sources) ResolveKeys(
         Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory, List<string> unmatched)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
@@ -82,16 +82,36 @@ public static class ConfigResolver
             y => y.RestoreKeys, "restore_keys");
 
         var key = keyTemplate is { } template
-            ? KeyTemplate.Render(template.Value, workingDirectory, unmatched)
+            ? NamingSource($"the key template is from {template.Source}", () => KeyTemplate.Render(template.Value, workingDirectory, unmatched))
             : DefaultKeys.Key(DefaultLockfile(yaml, yamlPath, root));
 
         IReadOnlyList<string> restoreKeys = restoreTemplates is { } templates
-            ? templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory, unmatched)).ToList()
+            ? NamingSource($"the restore-key templates are from {templates.Source}", () => templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory, unmatched)).ToList())
             : keyTemplate is null
                 ? [DefaultKeys.RestoreKey()]
                 : [];
-        return (key, restoreKeys);
+        var sources = string.Join("; ", new[]
+        {
+            keyTemplate is { } k ? $"the key template is from {k.Source}" : "the key is the default",
+            restoreTemplates is { } r ? $"the restore-key templates are from {r.Source}" : null,
+        }.Where(text => text is not null));
+        return (key, restoreKeys, sources);
     }
+
+    /// <summary>Runs <paramref name="action"/>; a configuration error it throws also says where the value came from.</summary>
+    private static T NamingSource<T>(string source, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (CacheConfigurationException e)
+        {
+            throw new CacheConfigurationException($"{e.Message} ({source}.)", e);
+        }
+    }
+
+    private static void NamingSource(string source, Action action) => NamingSource(source, () => { action(); return 0; });
 
     // Only an explicit toolchain.lock_file moves the lockfile. Atmos resolves a relative one against the
     // folder it runs in, which is the folder of atmos.yaml; a project folder below it must find the same file.

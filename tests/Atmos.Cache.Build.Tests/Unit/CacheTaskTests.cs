@@ -491,14 +491,21 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void GlobalPropertyNamesComeFromTheEngine()
+    public void TheSessionIsAskedForWithoutGlobalPropertiesOncePerNodeAndBuild()
     {
-        var engine = new FakeBuildEngine();
+        var engine = new FakeBuildEngine { BuildAnswer = "0123abcd" };
         engine.GlobalProperties["Configuration"] = "Release";
         engine.GlobalProperties["TargetFramework"] = "net10.0";
-        var task = new AtmosCacheGlobalProperties { BuildEngine = engine };
+        var first = new AtmosCacheSession { BuildEngine = engine, SessionProject = "/x/AtmosCache.Session.proj" };
+        var second = new AtmosCacheSession { BuildEngine = engine, SessionProject = "/x/AtmosCache.Session.proj" };
 
-        Assert.IsTrue(task.Execute());
-        CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, task.Names.Select(n => n.ItemSpec).ToArray());
+        Assert.IsTrue(first.Execute());
+        Assert.IsTrue(second.Execute());
+
+        Assert.AreEqual("0123abcd", first.SessionId);
+        Assert.AreEqual("0123abcd", second.SessionId);
+        var request = engine.BuildRequests.Single();
+        Assert.AreEqual(("/x/AtmosCache.Session.proj", "GetSession"), (request.Project, request.Target));
+        CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, request.Removed);
     }
 }

@@ -140,4 +140,20 @@ public sealed class ConfigResolverValidationTests
         var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { Root = Path.Combine(file, "root") }));
         KeyExpectations.MessageContains(error, "plain-file", "the MSBuild property AtmosCacheRoot");
     }
+
+    [TestMethod]
+    public void KeyErrorsNameWhereTheTemplateCameFrom()
+    {
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { Key = "k-{{ .Nope }}" }));
+        KeyExpectations.MessageContains(error, "the key template is from the MSBuild property AtmosCacheKey");
+
+        _ws.Variables["ATMOS_CI_CACHE_KEY"] = "a,b";
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, "comma", "the key template is from the environment variable ATMOS_CI_CACHE_KEY");
+
+        _ws.Variables.Remove("ATMOS_CI_CACHE_KEY");
+        var yaml = _ws.WriteRepoYaml("ci:\n  cache:\n    key: 'k-{{ hashFiles'\n");
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, "ci.cache.key in '" + yaml + "'");
+    }
 }
