@@ -52,28 +52,30 @@ XML
   (cd "$dir" && dotnet build Bench.slnx -nodeReuse:false -v:q >/dev/null)
 }
 
-time_build() { # $1 = folder; prints milliseconds of one incremental build
-  local start end
-  start=$(date +%s%N)
-  (cd "$1" && dotnet build Bench.slnx --no-restore -nodeReuse:false -v:q >/dev/null)
-  end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
+time_build() { # $1 = folder; prints "wall-ms cpu-ms" of one incremental build (cpu: user + system of the build's processes)
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time (cd "$1" && dotnet build Bench.slnx --no-restore -nodeReuse:false -v:q >/dev/null) ; } 2>&1 )
+  echo "$t" | awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }'
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 row() { # $1 = label, $2 = ms-per-project target; times "without" and "with" alternately
-  local label="$1" target="$2"
-  : > "$work/with.ms"; : > "$work/without.ms"; : > "$work/diff.ms"
+  local label="$1" target="$2" a b
+  : > "$work/pairs"
   for _ in $(seq 1 "$runs"); do
     a=$(time_build "$work/without"); b=$(time_build "$work/with")
-    echo "$a" >> "$work/without.ms"; echo "$b" >> "$work/with.ms"; echo $((b - a)) >> "$work/diff.ms"
+    echo "$a $b" >> "$work/pairs"
   done
-  without=$(median < "$work/without.ms"); with=$(median < "$work/with.ms"); diff=$(median < "$work/diff.ms")
-  awk -v l="$label" -v w="$with" -v wo="$without" -v d="$diff" -v n="$projects" -v t="$target" 'BEGIN {
+  local without with diff cpu
+  without=$(awk '{ print $1 }' "$work/pairs" | median); with=$(awk '{ print $3 }' "$work/pairs" | median)
+  diff=$(awk '{ print $3 - $1 }' "$work/pairs" | median); cpu=$(awk '{ print $4 - $2 }' "$work/pairs" | median)
+  awk -v l="$label" -v w="$with" -v wo="$without" -v d="$diff" -v c="$cpu" -v n="$projects" -v t="$target" 'BEGIN {
     ratio = w / wo; per = d / n
-    printf "%-9s without %d ms, with %d ms (medians); ratio %.3f (%+.1f %%); paired difference %+d ms = %+.1f ms per project: %s\n", l, wo, w, ratio, (ratio - 1) * 100, d, per, (ratio <= 1.03 || per <= t) ? "within target (<= 3 % or <= " t " ms per project)" : "OVER target (<= 3 % or <= " t " ms per project)"
+    printf "%-9s wall: without %d ms, with %d ms (medians), ratio %.3f (%+.1f %%); paired difference %+d ms = %+.1f ms per project: %s\n", l, wo, w, ratio, (ratio - 1) * 100, d, per, (ratio <= 1.03 || per <= t) ? "within target (<= 3 % or <= " t " ms per project)" : "OVER target (<= 3 % or <= " t " ms per project)"
+    printf "%-9s cpu:  paired difference %+d ms = %+.1f ms per project (user + system of all build processes)\n", l, c, c / n
   }'
+  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 }
 
 echo "creating two $projects-project solutions (with and without the package) ..."
