@@ -11,7 +11,7 @@ namespace Atmos.Cache.GitHub.Tests;
 public sealed class AdminTests
 {
     [TestMethod]
-    public async Task List_follows_every_page_and_returns_newest_first()
+    public async Task ListFollowsEveryPageAndReturnsNewestFirst()
     {
         await using var session = await EmulatorSession.StartAsync(options => options with { MaxPageSize = 2 });
         var backend = session.Backend();
@@ -41,7 +41,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task Delete_removes_the_key_and_a_missing_key_is_fine()
+    public async Task DeleteRemovesTheKeyAndAMissingKeyIsFine()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -60,7 +60,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task Rest_calls_are_retried_on_transient_failures()
+    public async Task RestCallsAreRetriedOnTransientFailures()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -74,7 +74,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task A_secondary_rate_limit_403_with_retry_after_is_waited_out()
+    public async Task ASecondaryRateLimit403WithRetryAfterIsWaitedOut()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -88,7 +88,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task A_plain_403_is_not_retried_and_names_the_permission()
+    public async Task APlain403IsNotRetriedAndNamesThePermission()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -101,7 +101,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task List_and_delete_work_without_the_runtime_variables()
+    public async Task ListAndDeleteWorkWithoutTheRuntimeVariables()
     {
         await using var session = await EmulatorSession.StartAsync();
         await session.Backend().SaveAsync("deps-admin", EmulatorSession.GzipVersion, session.Temp.RandomFile("a", 100, seed: 43), CancellationToken.None);
@@ -120,7 +120,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task Without_a_rest_token_list_names_the_three_token_variables()
+    public async Task WithoutARestTokenListNamesTheThreeTokenVariables()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = session.Environment(variables => variables.Remove(GitHubEnvironment.Token));
@@ -135,7 +135,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task The_first_token_variable_set_wins()
+    public async Task TheFirstTokenVariableSetWins()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = session.Environment(variables =>
@@ -152,7 +152,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task A_refused_token_is_a_backend_error_that_says_so()
+    public async Task ARefusedTokenIsABackendErrorThatSaysSo()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = session.Environment(variables => variables[GitHubEnvironment.Token] = "refused-token-value");
@@ -165,7 +165,7 @@ public sealed class AdminTests
     }
 
     [TestMethod]
-    public async Task Another_repository_is_not_found()
+    public async Task AnotherRepositoryIsNotFound()
     {
         await using var session = await EmulatorSession.StartAsync();
         var environment = session.Environment(variables => variables[GitHubEnvironment.Repository] = "someone/else");

@@ -12,7 +12,7 @@ namespace Atmos.Cache.GitHub.Tests;
 public sealed class AvailabilityTests
 {
     [TestMethod]
-    public void Auto_selects_github_actions_inside_github_actions()
+    public void AutoSelectsGithubActionsInsideGithubActions()
     {
         using var temp = new TempFolder();
         var config = Config(temp.Path, BackendNames.Auto);
@@ -26,7 +26,7 @@ public sealed class AvailabilityTests
     }
 
     [TestMethod]
-    public void The_registry_knows_github_actions()
+    public void TheRegistryKnowsGithubActions()
     {
         CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), GitHubActionsBackend.TypeName);
     }
@@ -34,7 +34,7 @@ public sealed class AvailabilityTests
     [TestMethod]
     [DataRow(GitHubEnvironment.RuntimeToken)]
     [DataRow(GitHubEnvironment.ResultsUrl)]
-    public async Task Save_and_restore_without_a_runtime_variable_name_both_and_the_readme_section(string missing)
+    public async Task SaveAndRestoreWithoutARuntimeVariableNameBothAndTheReadmeSection(string missing)
     {
         using var temp = new TempFolder();
         var variables = new Dictionary<string, string>
@@ -61,7 +61,7 @@ public sealed class AvailabilityTests
     }
 
     [TestMethod]
-    public async Task Plain_http_to_a_remote_host_is_refused_before_any_token_is_sent()
+    public async Task PlainHttpToARemoteHostIsRefusedBeforeAnyTokenIsSent()
     {
         using var temp = new TempFolder();
         var settings = new GitHubBackendSettings { RuntimeToken = "t0ken-value-123", ResultsUrl = "http://results.example.invalid/" };

@@ -12,7 +12,7 @@ public sealed class FaultToleranceTests
     private static readonly string[] NoRestoreKeys = [];
 
     [TestMethod]
-    public async Task First_two_twirp_calls_answered_503_are_retried()
+    public async Task FirstTwoTwirpCallsAnswered503AreRetried()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -31,7 +31,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_block_upload_answered_500_is_sent_again_on_its_own()
+    public async Task ABlockUploadAnswered500IsSentAgainOnItsOwn()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -49,7 +49,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_single_shot_upload_answered_500_is_sent_again()
+    public async Task ASingleShotUploadAnswered500IsSentAgain()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -65,7 +65,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_download_range_cut_short_is_fetched_again_on_its_own()
+    public async Task ADownloadRangeCutShortIsFetchedAgainOnItsOwn()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -83,7 +83,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task Reset_connections_are_retried()
+    public async Task ResetConnectionsAreRetried()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -100,7 +100,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_download_that_keeps_getting_cut_fails_and_leaves_no_file()
+    public async Task ADownloadThatKeepsGettingCutFailsAndLeavesNoFile()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -117,7 +117,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task Blocks_that_keep_failing_fail_the_save_without_finalizing()
+    public async Task BlocksThatKeepFailingFailTheSaveWithoutFinalizing()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -134,7 +134,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_service_down_for_good_fails_save_and_restore_after_bounded_retries()
+    public async Task AServiceDownForGoodFailsSaveAndRestoreAfterBoundedRetries()
     {
         await using var session = await EmulatorSession.StartAsync();
         var retry = session.FastRetry() with { MaxAttempts = 4 };
@@ -154,7 +154,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task Retry_after_in_seconds_is_honoured()
+    public async Task RetryAfterInSecondsIsHonoured()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -168,7 +168,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_retry_after_beyond_the_time_budget_gives_up_at_once()
+    public async Task ARetryAfterBeyondTheTimeBudgetGivesUpAtOnce()
     {
         await using var session = await EmulatorSession.StartAsync();
         var retry = session.FastRetry() with { MaxTotalTime = TimeSpan.FromSeconds(30) };
@@ -184,7 +184,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task Cancellation_stops_a_transfer()
+    public async Task CancellationStopsATransfer()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);

@@ -15,19 +15,19 @@ public sealed class ManagerTests
     private const string RestorePrefix = "atmos-cache-linux-amd64-";
 
     [TestMethod]
-    public async Task Miss_then_save_then_exact_hit_restores_identical_content()
+    public async Task MissThenSaveThenExactHitRestoresIdenticalContent()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");
-        var sourceFiles = Snapshot(source);
+        var sourceFiles = TreeSnapshot.Of(source);
 
-        var first = Manager(session, source, Key);
+        var first = session.Manager(source, Key, EmulatorSession.SmallPieces);
         var miss = await first.RestoreAsync();
         var saved = await first.SaveAsync();
 
         var target = Path.Combine(session.Temp.Path, "target");
         Directory.CreateDirectory(target);
-        var second = Manager(session, target, Key);
+        var second = session.Manager(target, Key, EmulatorSession.SmallPieces);
         var hit = await second.RestoreAsync();
         var resave = await second.SaveAsync();
 
@@ -37,74 +37,83 @@ public sealed class ManagerTests
         Assert.IsTrue(hit.Hit);
         Assert.IsTrue(hit.Exact);
         Assert.AreEqual(Key, hit.MatchedKey);
-        CollectionAssert.AreEquivalent(sourceFiles.ToList(), Snapshot(target).ToList());
+        CollectionAssert.AreEquivalent(sourceFiles.ToList(), TreeSnapshot.Of(target).ToList());
         Assert.AreEqual(SkipReasons.ExactHit, resave.Reason);
     }
 
     [TestMethod]
-    public async Task A_new_key_restores_the_newest_prefix_match_and_a_second_writer_finds_it_exists()
+    public async Task ANewKeyRestoresTheNewestPrefixMatchAndASecondWriterFindsItExists()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");
-        await Manager(session, source, Key).SaveAsync();
+        await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
 
         var target = Path.Combine(session.Temp.Path, "target");
         Directory.CreateDirectory(target);
-        var next = Manager(session, target, RestorePrefix + "fedcba9876543210", [RestorePrefix]);
+        var next = session.Manager(target, RestorePrefix + "fedcba9876543210", EmulatorSession.SmallPieces, restoreKeys: [RestorePrefix]);
         var prefixHit = await next.RestoreAsync();
         var other = MakeRoot(session, "other");
-        var duplicate = await Manager(session, other, Key).SaveAsync();
+        var duplicate = await session.Manager(other, Key, EmulatorSession.SmallPieces).SaveAsync();
 
         Assert.IsTrue(prefixHit.Hit);
         Assert.IsFalse(prefixHit.Exact);
         Assert.AreEqual(Key, prefixHit.MatchedKey);
-        CollectionAssert.AreEquivalent(Snapshot(source).ToList(), Snapshot(target).ToList());
+        CollectionAssert.AreEquivalent(TreeSnapshot.Of(source).ToList(), TreeSnapshot.Of(target).ToList());
         Assert.IsTrue(duplicate.Saved);
         Assert.AreEqual(SkipReasons.AlreadyExists, duplicate.Reason);
     }
 
     [TestMethod]
-    public async Task A_service_down_for_good_fails_the_restore_and_leaves_the_root_unchanged()
+    public async Task AServiceDownForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
     {
         await using var session = await EmulatorSession.StartAsync();
         var root = MakeRoot(session, "root");
-        var before = Snapshot(root);
+        var before = TreeSnapshot.Of(root);
         session.Emulator.Faults.Down = true;
 
-        await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Manager(session, root, Key).RestoreAsync());
+        await Assert.ThrowsExactlyAsync<CacheBackendException>(() => session.Manager(root, Key, EmulatorSession.SmallPieces).RestoreAsync());
 
-        CollectionAssert.AreEquivalent(before.ToList(), Snapshot(root).ToList());
+        CollectionAssert.AreEquivalent(before.ToList(), TreeSnapshot.Of(root).ToList());
     }
 
     [TestMethod]
-    public async Task A_download_cut_short_for_good_fails_the_restore_and_leaves_the_root_unchanged()
+    public async Task ADownloadCutShortForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
     {
         await using var session = await EmulatorSession.StartAsync();
         var source = MakeRoot(session, "source");
-        await Manager(session, source, Key).SaveAsync();
+        await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var root = Path.Combine(session.Temp.Path, "root");
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, "existing.txt"), "keep me");
-        var before = Snapshot(root);
+        var before = TreeSnapshot.Of(root);
         session.Emulator.Faults.CutDownloads(1000);
 
-        await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Manager(session, root, Key).RestoreAsync());
+        await Assert.ThrowsExactlyAsync<CacheBackendException>(() => session.Manager(root, Key, EmulatorSession.SmallPieces).RestoreAsync());
 
-        CollectionAssert.AreEquivalent(before.ToList(), Snapshot(root).ToList());
+        CollectionAssert.AreEquivalent(before.ToList(), TreeSnapshot.Of(root).ToList());
     }
 
-    private static CacheManager Manager(EmulatorSession session, string root, string key, IReadOnlyList<string>? restoreKeys = null)
+    [TestMethod]
+    public async Task WithZstdConfiguredAStreamedRestoreFindsTheGzipEntryTheAtmosCliWrote()
     {
-        var config = new CacheConfig
-        {
-            Root = root,
-            Key = key,
-            RestoreKeys = restoreKeys ?? [],
-            Backend = BackendNames.GitHubActions,
-            LocalDirectory = Path.Combine(session.Temp.Path, "unused-local-store"),
-            WorkingDirectory = session.Temp.Path,
-        };
-        return new CacheManager(session.Backend(EmulatorSession.SmallPieces), config, session.Logger);
+        await using var session = await EmulatorSession.StartAsync();
+        var source = MakeRoot(session, "source");
+        await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
+
+        var target = Path.Combine(session.Temp.Path, "target");
+        Directory.CreateDirectory(target);
+        var zstd = new CacheManager(
+            session.Backend(EmulatorSession.SmallPieces),
+            session.Config(target, Key) with { Compression = Archiving.ArchiveCompression.Zstd },
+            session.Logger);
+        var hit = await zstd.RestoreAsync();
+        var save = await zstd.SaveAsync();
+
+        Assert.IsTrue(hit.Hit);
+        Assert.AreEqual(Key, hit.MatchedKey);
+        CollectionAssert.AreEquivalent(TreeSnapshot.Of(source).ToList(), TreeSnapshot.Of(target).ToList());
+        Assert.IsTrue(save.Saved);
+        Assert.IsFalse(save.Skipped, "the save writes the zstd entry");
     }
 
     private static string MakeRoot(EmulatorSession session, string name)
@@ -116,12 +125,4 @@ public sealed class ManagerTests
         File.Move(tool, Path.Combine(root, "toolchain", "bin", "tool"));
         return root;
     }
-
-    /// <summary>Relative path and SHA-256 of every file in the root, the state folder excluded.</summary>
-    private static IEnumerable<string> Snapshot(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
-            .Where(relative => !relative.StartsWith(CachePaths.StateFolder + "/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => $"{relative} {TempFolder.Sha256(Path.Combine(root, relative))}");
 }

@@ -10,7 +10,7 @@ namespace Atmos.Cache.GitHub.Tests;
 public sealed class RedactionTests
 {
     [TestMethod]
-    public void The_redactor_masks_signatures_query_strings_tokens_and_url_credentials()
+    public void TheRedactorMasksSignaturesQueryStringsTokensAndUrlCredentials()
     {
         var redactor = new SecretRedactor("runtime-token-abc123");
         var text = "PUT http://127.0.0.1:5/devstoreaccount1/c/b?sv=2023-11-03&sr=b&sp=cw&sig=AbC%2Fdef%3D failed; " +
@@ -29,7 +29,7 @@ public sealed class RedactionTests
     }
 
     [TestMethod]
-    public void A_url_for_messages_keeps_its_path_and_drops_its_query()
+    public void AUrlForMessagesKeepsItsPathAndDropsItsQuery()
     {
         var url = new Uri("https://acct.blob.core.windows.net/container/blob?sv=1&sig=secret%2B");
 
@@ -37,7 +37,7 @@ public sealed class RedactionTests
     }
 
     [TestMethod]
-    public async Task No_secret_appears_in_any_failure_or_log_line()
+    public async Task NoSecretAppearsInAnyFailureOrLogLine()
     {
         await using var session = await EmulatorSession.StartAsync();
         var failures = new List<Exception>();

@@ -19,7 +19,7 @@ public sealed class RepositoryResolutionTests
     [DataRow("git@github.com:cloudposse/atmos.git")]
     [DataRow("github.com:cloudposse/atmos")]
     [DataRow("git://github.com/cloudposse/atmos.git")]
-    public void Remote_urls_of_every_form_parse(string remote)
+    public void RemoteUrlsOfEveryFormParse(string remote)
     {
         var parsed = GitRemoteUrl.Parse(remote);
 
@@ -35,10 +35,10 @@ public sealed class RepositoryResolutionTests
     [DataRow("https://github.com/only-owner")]
     [DataRow("https://github.com/a/b/c")]
     [DataRow("file:///srv/git/a/b.git")]
-    public void Other_remotes_do_not_parse(string remote) => Assert.IsNull(GitRemoteUrl.Parse(remote));
+    public void OtherRemotesDoNotParse(string remote) => Assert.IsNull(GitRemoteUrl.Parse(remote));
 
     [TestMethod]
-    public void Git_config_url_is_read_from_the_origin_section_only()
+    public void GitConfigUrlIsReadFromTheOriginSectionOnly()
     {
         string[] config =
         [
@@ -57,7 +57,7 @@ public sealed class RepositoryResolutionTests
     }
 
     [TestMethod]
-    public void The_origin_of_the_clone_above_the_working_folder_is_used()
+    public void TheOriginOfTheCloneAboveTheWorkingFolderIsUsed()
     {
         using var temp = new TempFolder();
         WriteGitConfig(Path.Combine(temp.Path, ".git"), "git@github.com:octo/widgets.git");
@@ -70,7 +70,7 @@ public sealed class RepositoryResolutionTests
     }
 
     [TestMethod]
-    public void A_worktree_reads_the_shared_config_through_its_git_file()
+    public void AWorktreeReadsTheSharedConfigThroughItsGitFile()
     {
         using var temp = new TempFolder();
         var main = Path.Combine(temp.Path, "main");
@@ -87,21 +87,18 @@ public sealed class RepositoryResolutionTests
     }
 
     [TestMethod]
-    public void Github_repository_wins_over_the_remote_and_options_win_over_both()
+    public void GithubRepositoryWinsOverTheRemote()
     {
         using var temp = new TempFolder();
         WriteGitConfig(Path.Combine(temp.Path, ".git"), "https://github.com/from/remote.git");
 
         var fromVariable = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path);
-        var fromOptions = GitHubBackendSettings.FromEnvironment(Environment(("GITHUB_REPOSITORY", "from/variable")), temp.Path,
-            new Dictionary<string, string> { ["owner"] = "from", ["repo"] = "options" });
 
         Assert.AreEqual("from/variable", $"{fromVariable.Owner}/{fromVariable.Repo}");
-        Assert.AreEqual("from/options", $"{fromOptions.Owner}/{fromOptions.Repo}");
     }
 
     [TestMethod]
-    public void A_remote_on_another_host_counts_only_when_it_is_the_configured_server()
+    public void ARemoteOnAnotherHostCountsOnlyWhenItIsTheConfiguredServer()
     {
         using var temp = new TempFolder();
         WriteGitConfig(Path.Combine(temp.Path, ".git"), "https://git.example.com/team/tool.git");
@@ -114,7 +111,7 @@ public sealed class RepositoryResolutionTests
     }
 
     [TestMethod]
-    public void Tokens_and_urls_come_from_the_environment_in_precedence_order()
+    public void TokensAndUrlsComeFromTheEnvironmentInPrecedenceOrder()
     {
         var settings = GitHubBackendSettings.FromEnvironment(
             Environment(("ATMOS_GITHUB_TOKEN", "atmos"), ("GITHUB_TOKEN", "github"), ("GITHUB_API_URL", "https://ghe.example.com/api/v3"),

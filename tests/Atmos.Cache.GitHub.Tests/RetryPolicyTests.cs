@@ -13,7 +13,7 @@ namespace Atmos.Cache.GitHub.Tests;
 public sealed class RetryPolicyTests
 {
     [TestMethod]
-    public void Retry_after_as_an_http_date_is_the_time_until_that_date()
+    public void RetryAfterAsAnHttpDateIsTheTimeUntilThatDate()
     {
         var now = new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
         var header = new RetryConditionHeaderValue(now.AddSeconds(42));
@@ -34,11 +34,11 @@ public sealed class RetryPolicyTests
     [DataRow(401, false)]
     [DataRow(404, false)]
     [DataRow(409, false)]
-    public void Transient_statuses(int status, bool transient) =>
+    public void TransientStatuses(int status, bool transient) =>
         Assert.AreEqual(transient, HttpResponses.IsTransient((HttpStatusCode)status));
 
     [TestMethod]
-    public async Task Backoff_grows_exponentially_with_jitter_and_stays_capped()
+    public async Task BackoffGrowsExponentiallyWithJitterAndStaysCapped()
     {
         var delays = new DelayRecorder();
         var settings = new RetrySettings { MaxAttempts = 8, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8), MaxTotalTime = TimeSpan.FromHours(1), Delay = delays.Delay };
@@ -57,7 +57,7 @@ public sealed class RetryPolicyTests
     }
 
     [TestMethod]
-    public async Task An_attempt_that_hangs_times_out_and_is_retried()
+    public async Task AnAttemptThatHangsTimesOutAndIsRetried()
     {
         var delays = new DelayRecorder();
         var handler = new HangingThenAnsweringHandler(hangs: 2);
@@ -79,7 +79,7 @@ public sealed class RetryPolicyTests
     }
 
     [TestMethod]
-    public async Task Caller_cancellation_is_not_retried()
+    public async Task CallerCancellationIsNotRetried()
     {
         var delays = new DelayRecorder();
         var policy = new RetryPolicy(new RetrySettings { Delay = delays.Delay }, SecretRedactor.Empty, NullCacheLogger.Instance);

@@ -3,6 +3,7 @@ using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Emulator;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Operations;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.GitHub.Tests;
@@ -14,7 +15,7 @@ public sealed class SaveRestoreTests
     private static readonly string[] NoRestoreKeys = [];
 
     [TestMethod]
-    public async Task Small_archive_round_trips_in_one_put_blob()
+    public async Task SmallArchiveRoundTripsInOnePutBlob()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -32,7 +33,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task With_direct_blob_urls_blocks_and_ranges_go_straight_to_storage()
+    public async Task WithDirectBlobUrlsBlocksAndRangesGoStraightToStorage()
     {
         await using var session = await EmulatorSession.StartAsync(o => o with { DirectBlobUrls = true });
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -50,7 +51,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Restore_of_an_unknown_key_is_not_found()
+    public async Task RestoreOfAnUnknownKeyIsNotFound()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -60,7 +61,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Restore_key_prefix_picks_the_newest_entry_and_exact_key_wins()
+    public async Task RestoreKeyPrefixPicksTheNewestEntryAndExactKeyWins()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -81,7 +82,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Zstd_entries_live_in_their_own_version_namespace()
+    public async Task ZstdEntriesLiveInTheirOwnVersionNamespace()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -95,7 +96,7 @@ public sealed class SaveRestoreTests
     [TestMethod]
     [DataRow(false, DisplayName = "conflict answered ok=false")]
     [DataRow(true, DisplayName = "conflict answered with Twirp already_exists")]
-    public async Task Two_concurrent_saves_of_one_key_upload_once(bool conflictAsTwirpError)
+    public async Task TwoConcurrentSavesOfOneKeyUploadOnce(bool conflictAsTwirpError)
     {
         await using var session = await EmulatorSession.StartAsync(options => options with { ConflictAsTwirpError = conflictAsTwirpError });
         var first = session.Temp.RandomFile("first", 400_000, seed: 5);
@@ -127,7 +128,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Saving_a_finalized_key_again_reports_already_exists()
+    public async Task SavingAFinalizedKeyAgainReportsAlreadyExists()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend();
@@ -139,7 +140,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Staged_blocks_and_ranges_carry_a_multi_piece_archive_exactly()
+    public async Task StagedBlocksAndRangesCarryAMultiPieceArchiveExactly()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -161,7 +162,7 @@ public sealed class SaveRestoreTests
 
     [TestMethod]
     [Timeout(240_000, CooperativeCancellation = true)]
-    public async Task Large_archive_uses_default_staged_upload_and_parallel_ranges_byte_for_byte()
+    public async Task LargeArchiveUsesDefaultStagedUploadAndParallelRangesByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
         var transfer = new TransferSettings();

@@ -16,23 +16,22 @@ namespace Atmos.Cache.GitHub.Tests;
 public sealed class StreamingRestoreTests
 {
     private const string Key = "atmos-cache-linux-amd64-57ea4a1n9c0ffee1";
-    private const string FirstFile = "a-first.txt";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     /// <summary>Ranges small enough that a 100 MB archive takes many of them, 4 in flight.</summary>
     private static TransferSettings MediumRanges => new() { SingleShotLimit = 8 << 20, BlockSize = 4 << 20, RangeSize = 4 << 20, DownloadParallelism = 4 };
 
     [TestMethod]
-    public async Task A_large_multi_range_archive_restores_byte_for_byte_while_downloading()
+    public async Task ALargeMultiRangeArchiveRestoresByteForByteWhileDownloading()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 100_000_000);
-        var saved = await Manager(session, source, MediumRanges).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 100_000_000);
+        var saved = await session.Manager(source, Key, MediumRanges).SaveAsync();
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
         var rangesBefore = session.Emulator.Stats.Get(EmulatorStats.RangedGet);
 
-        var restored = await Manager(session, target, MediumRanges).RestoreAsync();
+        var restored = await session.Manager(target, Key, MediumRanges).RestoreAsync();
 
         var ranges = (int)((saved.ArchiveBytes + MediumRanges.RangeSize - 1) / MediumRanges.RangeSize);
         Assert.IsTrue(restored.Exact);
@@ -40,66 +39,66 @@ public sealed class StreamingRestoreTests
         Assert.AreEqual(saved.Entries, restored.Entries);
         Assert.IsGreaterThan(10, ranges);
         Assert.AreEqual(ranges, session.Emulator.Stats.Get(EmulatorStats.RangedGet) - rangesBefore);
-        CollectionAssert.AreEqual(Listing(source), Listing(target));
+        CollectionAssert.AreEqual(TreeSnapshot.Entries(source), TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
     }
 
     [TestMethod]
-    public async Task Extraction_stages_the_first_entries_while_the_last_range_is_still_held_back()
+    public async Task ExtractionStagesTheFirstEntriesWhileTheLastRangeIsStillHeldBack()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 6_000_000);
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(CachePaths.ScratchPath(target));
         var hook = new RangeDownloadHook { HoldFrom = LastRangeStart(saved.ArchiveBytes, EmulatorSession.SmallPieces) };
-        using var watcher = new StagedFileWatcher(CachePaths.ScratchPath(target), FirstFile, new FileInfo(Path.Combine(source, FirstFile)).Length);
+        using var watcher = new StagedFileWatcher(CachePaths.ScratchPath(target), SampleRoots.FirstFile, new FileInfo(Path.Combine(source, SampleRoots.FirstFile)).Length);
 
-        var restore = Manager(session, target, EmulatorSession.SmallPieces, hook).RestoreAsync();
+        var restore = session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync();
         await hook.FirstHeld.WaitAsync(Patience);
         await watcher.Staged.WaitAsync(Patience);
         var finishedBeforeRelease = restore.IsCompleted;
-        var mergedBeforeRelease = File.Exists(Path.Combine(target, FirstFile));
+        var mergedBeforeRelease = File.Exists(Path.Combine(target, SampleRoots.FirstFile));
         hook.Release();
         var restored = await restore.WaitAsync(Patience);
 
         Assert.IsFalse(finishedBeforeRelease);
         Assert.IsFalse(mergedBeforeRelease, "nothing reaches the root before the whole archive arrived");
         Assert.IsTrue(restored.Exact);
-        CollectionAssert.AreEqual(Listing(source), Listing(target));
+        CollectionAssert.AreEqual(TreeSnapshot.Entries(source), TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
     }
 
     [TestMethod]
-    public async Task A_range_failing_for_good_midway_leaves_the_root_exactly_as_it_was()
+    public async Task ARangeFailingForGoodMidwayLeavesTheRootExactlyAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 6_000_000);
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var target = OlderRoot(session);
-        var before = Listing(target);
+        var before = TreeSnapshot.Entries(target);
         var hook = new RangeDownloadHook { FailFrom = MidRangeStart(saved.ArchiveBytes, EmulatorSession.SmallPieces) };
 
-        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Manager(session, target, EmulatorSession.SmallPieces, hook).RestoreAsync());
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync());
 
         StringAssert.Contains(error.Message, "attempts");
         Assert.IsGreaterThan(1, hook.Injected, "the failing range was retried before giving up");
-        CollectionAssert.AreEqual(before, Listing(target));
+        CollectionAssert.AreEqual(before, TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
     }
 
     [TestMethod]
-    public async Task A_range_answered_500_once_is_fetched_again_and_the_restore_is_byte_for_byte()
+    public async Task ARangeAnswered500OnceIsFetchedAgainAndTheRestoreIsByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 6_000_000);
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
         var hook = new RangeDownloadHook { FailOnceAt = MidRangeStart(saved.ArchiveBytes, EmulatorSession.SmallPieces) };
         var rangesBefore = session.Emulator.Stats.Get(EmulatorStats.RangedGet);
 
-        var restored = await Manager(session, target, EmulatorSession.SmallPieces, hook).RestoreAsync();
+        var restored = await session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync();
 
         var ranges = (int)((saved.ArchiveBytes + EmulatorSession.SmallPieces.RangeSize - 1) / EmulatorSession.SmallPieces.RangeSize);
         Assert.IsTrue(restored.Exact);
@@ -107,105 +106,76 @@ public sealed class StreamingRestoreTests
         // The 500 never reached storage: every range was fetched from it exactly once.
         Assert.AreEqual(ranges, session.Emulator.Stats.Get(EmulatorStats.RangedGet) - rangesBefore);
         Assert.AreEqual(1, session.Delays.Delays.Count, "one backoff, for the failed range");
-        CollectionAssert.AreEqual(Listing(source), Listing(target));
+        CollectionAssert.AreEqual(TreeSnapshot.Entries(source), TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
     }
 
     [TestMethod]
-    public async Task A_range_cut_short_is_fetched_again_and_the_restore_is_byte_for_byte()
+    public async Task ARangeCutShortIsFetchedAgainAndTheRestoreIsByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 3_000_000);
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 3_000_000);
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
         var rangesBefore = session.Emulator.Stats.Get(EmulatorStats.RangedGet);
         session.Emulator.Faults.CutDownloads(1);
 
-        var restored = await Manager(session, target, EmulatorSession.SmallPieces).RestoreAsync();
+        var restored = await session.Manager(target, Key, EmulatorSession.SmallPieces).RestoreAsync();
 
         var ranges = (int)((saved.ArchiveBytes + EmulatorSession.SmallPieces.RangeSize - 1) / EmulatorSession.SmallPieces.RangeSize);
         Assert.IsTrue(restored.Exact);
         Assert.AreEqual(1, session.Emulator.Stats.Get(EmulatorStats.InjectedFault));
         Assert.AreEqual(ranges + 1, session.Emulator.Stats.Get(EmulatorStats.RangedGet) - rangesBefore, "only the cut range is fetched twice");
-        CollectionAssert.AreEqual(Listing(source), Listing(target));
+        CollectionAssert.AreEqual(TreeSnapshot.Entries(source), TreeSnapshot.Entries(target));
     }
 
     [TestMethod]
-    public async Task A_restore_cancelled_mid_download_stops_both_sides_and_leaves_the_root_as_it_was()
+    public async Task ARestoreCancelledMidDownloadStopsBothSidesAndLeavesTheRootAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 6_000_000);
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 6_000_000);
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces).SaveAsync();
         var target = OlderRoot(session);
-        var before = Listing(target);
+        var before = TreeSnapshot.Entries(target);
         using var cancel = new CancellationTokenSource();
         var hook = new RangeDownloadHook { HoldFrom = MidRangeStart(saved.ArchiveBytes, EmulatorSession.SmallPieces), OnFirstHeld = cancel.Cancel };
 
         await Assert.ThrowsAsync<OperationCanceledException>(() =>
-            Manager(session, target, EmulatorSession.SmallPieces, hook).RestoreAsync(cancel.Token).WaitAsync(Patience));
+            session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync(cancel.Token).WaitAsync(Patience));
 
         Assert.IsTrue(hook.HeldRangeCancelled.IsCompleted, "the download was stopped, not left running");
-        CollectionAssert.AreEqual(before, Listing(target));
+        CollectionAssert.AreEqual(before, TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
-        var restored = await Manager(session, target, EmulatorSession.SmallPieces).RestoreAsync();
+        var restored = await session.Manager(target, Key, EmulatorSession.SmallPieces).RestoreAsync();
         Assert.IsTrue(restored.Exact, "a cancelled restore records nothing, so the next one runs");
     }
 
     [TestMethod]
-    public async Task A_corrupt_archive_stops_the_download_and_leaves_the_root_as_it_was()
+    public async Task ACorruptArchiveStopsTheDownloadAndLeavesTheRootAsItWas()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var version = CacheVersion.For(Config(session, "unused").Compression);
+        var version = CacheVersion.For(session.Config("unused", Key).Compression);
         var corrupt = CorruptArchive(session);
         await session.Backend(EmulatorSession.SmallPieces).SaveAsync(Key, version, corrupt, CancellationToken.None);
         var target = OlderRoot(session);
-        var before = Listing(target);
+        var before = TreeSnapshot.Entries(target);
         // Only the first range (holding the damaged block) goes through, once the next ones are held:
         // the rest never arrives, so only the extraction's failure can end the restore.
         var hook = new RangeDownloadHook { HoldFrom = EmulatorSession.SmallPieces.RangeSize, LeadWaitsForHold = true };
 
         var error = await Assert.ThrowsExactlyAsync<CacheArchiveException>(() =>
-            Manager(session, target, EmulatorSession.SmallPieces, hook).RestoreAsync().WaitAsync(Patience));
+            session.Manager(target, Key, EmulatorSession.SmallPieces, hook).RestoreAsync().WaitAsync(Patience));
 
         StringAssert.Contains(error.Message, "corrupt");
         Assert.IsTrue(hook.HeldRangeCancelled.IsCompleted, "the download was stopped");
-        CollectionAssert.AreEqual(before, Listing(target));
+        CollectionAssert.AreEqual(before, TreeSnapshot.Entries(target));
         AssertNoScratchLeft(target);
     }
-
-    private static CacheConfig Config(EmulatorSession session, string root) => new()
-    {
-        Root = root,
-        Key = Key,
-        RestoreKeys = [],
-        Backend = BackendNames.GitHubActions,
-        LocalDirectory = session.Temp.Combine("unused-local-store"),
-        WorkingDirectory = session.Temp.Path,
-    };
-
-    private static CacheManager Manager(EmulatorSession session, string root, TransferSettings transfer, HttpMessageHandler? handler = null) =>
-        new(new GitHubActionsBackend(session.Settings(transfer), session.Logger, handler), Config(session, root), session.Logger);
 
     private static long LastRangeStart(long size, TransferSettings transfer) => (size - 1) / transfer.RangeSize * transfer.RangeSize;
 
     private static long MidRangeStart(long size, TransferSettings transfer) => size / 2 / transfer.RangeSize * transfer.RangeSize;
-
-    /// <summary>A small file first in the archive, then random (incompressible) content, then a few notes.</summary>
-    private static string LargeRoot(EmulatorSession session, string name, long bytes)
-    {
-        var root = session.Temp.Combine(name);
-        Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, FirstFile), $"{name}: archived first\n");
-        TempFolder.WriteRandom(Path.Combine(root, "big.bin"), bytes, seed: name.Length);
-        Directory.CreateDirectory(Path.Combine(root, "notes", "empty"));
-        for (var i = 0; i < 3; i++)
-        {
-            File.WriteAllText(Path.Combine(root, "notes", $"note-{i}.txt"), $"{name} {i}\n");
-        }
-
-        return root;
-    }
 
     /// <summary>A root that already holds content (one file of the archive in an older version, one of its own).</summary>
     private static string OlderRoot(EmulatorSession session)
@@ -228,7 +198,7 @@ public sealed class StreamingRestoreTests
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, FirstFile) { DataStream = new MemoryStream("x"u8.ToArray()) });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, SampleRoots.FirstFile) { DataStream = new MemoryStream("x"u8.ToArray()) });
             writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "noise.bin") { DataStream = new MemoryStream(noise) });
         }
 
@@ -246,23 +216,6 @@ public sealed class StreamingRestoreTests
         File.WriteAllBytes(path, bytes);
         return path;
     }
-
-    /// <summary>
-    /// Every entry of the root (the state folder aside): folders, files with size and SHA-256, links
-    /// with their target, in ordinal order.
-    /// </summary>
-    private static List<string> Listing(string root) =>
-        Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
-            .Select(path => (path, relative: Path.GetRelativePath(root, path).Replace('\\', '/')))
-            .Where(e => e.relative != CachePaths.StateFolder && !e.relative.StartsWith(CachePaths.StateFolder + "/", StringComparison.Ordinal))
-            .Select(e => new FileInfo(e.path) switch
-            {
-                { LinkTarget: { } target } => $"{e.relative} -> {target}",
-                { Attributes: var a } when a.HasFlag(FileAttributes.Directory) => $"{e.relative}/",
-                var f => $"{e.relative} {f.Length} {TempFolder.Sha256(e.path)}",
-            })
-            .Order(StringComparer.Ordinal)
-            .ToList();
 
     private static void AssertNoScratchLeft(string root)
     {

@@ -22,21 +22,21 @@ public sealed class StreamingSaveTests
     private static TransferSettings MediumBlocks => new() { SingleShotLimit = 8 << 20, BlockSize = 4 << 20, UploadParallelism = 4 };
 
     [TestMethod]
-    public async Task A_large_incompressible_tree_saved_while_written_restores_byte_for_byte()
+    public async Task ALargeIncompressibleTreeSavedWhileWrittenRestoresByteForByte()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var source = LargeRoot(session, "source", 100_000_000);
-        var saved = await Manager(session, source, MediumBlocks).SaveAsync();
+        var source = SampleRoots.Large(session.Temp, "source", 100_000_000);
+        var saved = await session.Manager(source, Key, MediumBlocks).SaveAsync();
 
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
-        var restored = await Manager(session, target, MediumBlocks).RestoreAsync();
+        var restored = await session.Manager(target, Key, MediumBlocks).RestoreAsync();
 
         Assert.IsTrue(saved.Saved);
         Assert.IsFalse(saved.Skipped);
         Assert.IsTrue(restored.Exact);
         Assert.AreEqual(saved.ArchiveBytes, restored.ArchiveBytes);
-        CollectionAssert.AreEqual(Snapshot(source).ToList(), Snapshot(target).ToList());
+        CollectionAssert.AreEqual(TreeSnapshot.Of(source).ToList(), TreeSnapshot.Of(target).ToList());
         var blocks = (int)((saved.ArchiveBytes + MediumBlocks.BlockSize - 1) / MediumBlocks.BlockSize);
         Assert.AreEqual(blocks, session.Emulator.Stats.Get(EmulatorStats.PutBlock));
         Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.PutBlob));
@@ -45,7 +45,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task Blocks_are_accepted_before_the_archive_is_complete()
+    public async Task BlocksAreAcceptedBeforeTheArchiveIsComplete()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook();
@@ -78,7 +78,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_small_archive_goes_up_in_one_request_once_complete()
+    public async Task ASmallArchiveGoesUpInOneRequestOnceComplete()
     {
         await using var session = await EmulatorSession.StartAsync();
         var backend = session.Backend(EmulatorSession.SmallPieces);
@@ -102,7 +102,7 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_writing_failure_midway_commits_nothing_and_leaves_no_entry()
+    public async Task AWritingFailureMidwayCommitsNothingAndLeavesNoEntry()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook();
@@ -126,38 +126,38 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task A_save_cancelled_while_writing_finalizes_nothing_and_leaves_no_entry()
+    public async Task ASaveCancelledWhileWritingFinalizesNothingAndLeavesNoEntry()
     {
         await using var session = await EmulatorSession.StartAsync();
         using var cancel = new CancellationTokenSource();
         var hook = new BlockUploadHook(cancel.Cancel);
-        var source = LargeRoot(session, "source", 50_000_000);
+        var source = SampleRoots.Large(session.Temp, "source", 50_000_000);
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => Manager(session, source, EmulatorSession.SmallPieces, hook).SaveAsync(cancel.Token));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => session.Manager(source, Key, EmulatorSession.SmallPieces, hook).SaveAsync(cancel.Token));
 
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
-        var restore = await Manager(session, target, EmulatorSession.SmallPieces).RestoreAsync();
+        var restore = await session.Manager(target, Key, EmulatorSession.SmallPieces).RestoreAsync();
         Assert.IsFalse(restore.Hit);
         Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.PutBlockList));
         Assert.AreEqual(0, session.Emulator.Stats.Get(Finalize));
     }
 
     [TestMethod]
-    public async Task A_block_answered_500_mid_stream_is_sent_again_and_the_save_succeeds()
+    public async Task ABlockAnswered500MidStreamIsSentAgainAndTheSaveSucceeds()
     {
         await using var session = await EmulatorSession.StartAsync();
         var hook = new BlockUploadHook(() => session.Emulator.Faults.FailBlockUploads(1));
-        var source = LargeRoot(session, "source", 5_000_000);
+        var source = SampleRoots.Large(session.Temp, "source", 5_000_000);
 
-        var saved = await Manager(session, source, EmulatorSession.SmallPieces, hook).SaveAsync();
+        var saved = await session.Manager(source, Key, EmulatorSession.SmallPieces, hook).SaveAsync();
         var target = session.Temp.Combine("target");
         Directory.CreateDirectory(target);
-        var restored = await Manager(session, target, EmulatorSession.SmallPieces).RestoreAsync();
+        var restored = await session.Manager(target, Key, EmulatorSession.SmallPieces).RestoreAsync();
 
         Assert.IsTrue(saved.Saved);
         Assert.IsTrue(restored.Exact);
-        CollectionAssert.AreEqual(Snapshot(source).ToList(), Snapshot(target).ToList());
+        CollectionAssert.AreEqual(TreeSnapshot.Of(source).ToList(), TreeSnapshot.Of(target).ToList());
         var blocks = (int)((saved.ArchiveBytes + EmulatorSession.SmallPieces.BlockSize - 1) / EmulatorSession.SmallPieces.BlockSize);
         Assert.AreEqual(1, session.Emulator.Stats.Get(EmulatorStats.InjectedFault));
         Assert.AreEqual(blocks + 1, session.Emulator.Stats.Get(EmulatorStats.PutBlock), "only the failed block is sent twice");
@@ -165,15 +165,15 @@ public sealed class StreamingSaveTests
     }
 
     [TestMethod]
-    public async Task An_existing_key_learned_at_reservation_stops_the_writing_early()
+    public async Task AnExistingKeyLearnedAtReservationStopsTheWritingEarly()
     {
         await using var session = await EmulatorSession.StartAsync();
-        var first = LargeRoot(session, "first", 100_000);
-        await Manager(session, first, MediumBlocks).SaveAsync();
+        var first = SampleRoots.Large(session.Temp, "first", 100_000);
+        await session.Manager(first, Key, MediumBlocks).SaveAsync();
         var uploadsAfterFirst = session.Emulator.Stats.Snapshot();
-        var second = LargeRoot(session, "second", 100_000_000);
+        var second = SampleRoots.Large(session.Temp, "second", 100_000_000);
 
-        var duplicate = await Manager(session, second, MediumBlocks).SaveAsync();
+        var duplicate = await session.Manager(second, Key, MediumBlocks).SaveAsync();
 
         Assert.IsTrue(duplicate.Saved);
         Assert.AreEqual(SkipReasons.AlreadyExists, duplicate.Reason);
@@ -190,40 +190,4 @@ public sealed class StreamingSaveTests
         await file.FlushAsync();
         archive.ReportAvailable(file.Position);
     }
-
-    private static CacheManager Manager(EmulatorSession session, string root, TransferSettings transfer, HttpMessageHandler? handler = null)
-    {
-        var config = new CacheConfig
-        {
-            Root = root,
-            Key = Key,
-            RestoreKeys = [],
-            Backend = BackendNames.GitHubActions,
-            LocalDirectory = session.Temp.Combine("unused-local-store"),
-            WorkingDirectory = session.Temp.Path,
-        };
-        return new CacheManager(new GitHubActionsBackend(session.Settings(transfer), session.Logger, handler), config, session.Logger);
-    }
-
-    /// <summary>A root of random (incompressible) content: one big file and a few small ones.</summary>
-    private static string LargeRoot(EmulatorSession session, string name, long bytes)
-    {
-        var root = session.Temp.Combine(name);
-        Directory.CreateDirectory(Path.Combine(root, "tools"));
-        TempFolder.WriteRandom(Path.Combine(root, "tools", "big.bin"), bytes, seed: name.Length);
-        for (var i = 0; i < 3; i++)
-        {
-            File.WriteAllText(Path.Combine(root, $"note-{i}.txt"), $"{name} {i}\n");
-        }
-
-        return root;
-    }
-
-    /// <summary>Relative path and SHA-256 of every file in the root, the state folder excluded.</summary>
-    private static IEnumerable<string> Snapshot(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
-            .Where(relative => !relative.StartsWith(CachePaths.StateFolder + "/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => $"{relative} {TempFolder.Sha256(Path.Combine(root, relative))}");
 }

@@ -2,6 +2,7 @@ using Atmos.Cache.Archiving;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Emulator;
+using Atmos.Cache.Operations;
 using Atmos.Cache.Testing.Azurite;
 
 namespace Atmos.Cache.Testing;
@@ -47,8 +48,23 @@ public sealed class EmulatorSession : IAsyncDisposable
 
     public RetrySettings FastRetry() => new() { BaseDelay = TimeSpan.FromMilliseconds(10), Delay = Delays.Delay };
 
-    public GitHubActionsBackend Backend(TransferSettings? transfer = null, RetrySettings? retry = null) =>
-        new(Settings(transfer, retry), Logger);
+    public GitHubActionsBackend Backend(TransferSettings? transfer = null, RetrySettings? retry = null, HttpMessageHandler? handler = null) =>
+        new(Settings(transfer, retry), Logger, handler);
+
+    /// <summary>A github/actions configuration of <paramref name="root"/> under <paramref name="key"/>.</summary>
+    public CacheConfig Config(string root, string key, IReadOnlyList<string>? restoreKeys = null) => new()
+    {
+        Root = root,
+        Key = key,
+        RestoreKeys = restoreKeys ?? [],
+        Backend = BackendNames.GitHubActions,
+        LocalDirectory = Temp.Combine("unused-local-store"),
+        WorkingDirectory = Temp.Path,
+    };
+
+    /// <summary>A manager of <paramref name="root"/> over this session's backend.</summary>
+    public CacheManager Manager(string root, string key, TransferSettings? transfer = null, HttpMessageHandler? handler = null, IReadOnlyList<string>? restoreKeys = null) =>
+        new(Backend(transfer, handler: handler), Config(root, key, restoreKeys), Logger);
 
     /// <summary>Small pieces so a few MiB already take the staged-block and multi-range paths.</summary>
     public static TransferSettings SmallPieces => new()

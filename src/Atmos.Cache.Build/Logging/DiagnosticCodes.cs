@@ -18,11 +18,14 @@ public static class DiagnosticCodes
     /// <summary>Printing or writing the cache paths failed.</summary>
     public const string PathsFailed = "ATMOSCACHE004";
 
-    /// <summary>The engine warned about something it left out or worked around (e.g. a symbolic link outside the root).</summary>
+    /// <summary>The engine warned while working (e.g. a failed restore it could not fully undo, a temporary folder it could not delete).</summary>
     public const string EngineWarning = "ATMOSCACHE005";
 
     /// <summary>The step outputs could not be written to <c>$GITHUB_OUTPUT</c>.</summary>
     public const string GitHubOutputFailed = "ATMOSCACHE006";
+
+    /// <summary>A restore-key template could not be rendered, so it was left out (as the Atmos CLI does).</summary>
+    public const string RestoreKeySkipped = "ATMOSCACHE011";
 
     /// <summary>The configuration is wrong: a bad template, key, mode, backend or format.</summary>
     public const string ConfigurationError = "ATMOSCACHE010";

@@ -20,16 +20,16 @@ internal sealed class TaskCacheLogger(TaskLoggingHelper log) : ICacheLogger
             switch (level)
             {
                 case CacheLogLevel.Warning:
-                    log.LogWarning(null, DiagnosticCodes.EngineWarning, null, null, 0, 0, 0, 0, "{0}", "Atmos cache: " + message);
+                    log.LogWarning(null, DiagnosticCodes.EngineWarning, null, null, 0, 0, 0, 0, "{0}", SummaryLine.Prefix + message);
                     break;
                 case CacheLogLevel.Summary:
                     log.LogMessage(MessageImportance.High, "{0}", message);
                     break;
                 case CacheLogLevel.Info:
-                    log.LogMessage(MessageImportance.Normal, "{0}", "Atmos cache: " + message);
+                    log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + message);
                     break;
                 default:
-                    log.LogMessage(MessageImportance.Low, "{0}", "Atmos cache: " + message);
+                    log.LogMessage(MessageImportance.Low, "{0}", SummaryLine.Prefix + message);
                     break;
             }
         }

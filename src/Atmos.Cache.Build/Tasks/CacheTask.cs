@@ -53,8 +53,14 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary><c>AtmosCacheConfigFile</c>: an explicit <c>atmos.yaml</c>.</summary>
     public string? ConfigFile { get; set; }
 
-    /// <summary>Where key templates resolve file patterns and the <c>atmos.yaml</c> search starts: the project folder.</summary>
+    /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start: the project folder.</summary>
     public string? WorkingDirectory { get; set; }
+
+    /// <summary><c>AtmosCacheBaseDirectory</c>: the folder relative paths in keys, root and lockfile resolve against.</summary>
+    public string? BaseDirectory { get; set; }
+
+    /// <summary>The base folder outside a repository without <c>atmos.yaml</c>: the solution or entry folder.</summary>
+    public string? DefaultBaseDirectory { get; set; }
 
     /// <summary>
     /// The settings as one item list (the targets' <c>_AtmosCacheSetting</c>): the item spec names the
@@ -75,6 +81,9 @@ public abstract class CacheTask : Task, ICancelableTask
 
     /// <summary>The configuration resolution; a seam for tests.</summary>
     internal Func<CacheSettings, IEnvironment, CacheConfig> ResolveConfiguration { get; set; } = ConfigResolver.Resolve;
+
+    /// <summary>The backends the configured name is looked up in; a seam for tests.</summary>
+    internal BackendCatalog Backends { get; set; } = BackendRegistry.Shared;
 
     /// <summary>The operation's name in messages, e.g. <c>restore</c>.</summary>
     private protected abstract string Operation { get; }
@@ -122,9 +131,11 @@ public abstract class CacheTask : Task, ICancelableTask
         Session = BuildSession.Join(SessionId, config.Root, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
         if (!config.Enabled)
         {
-            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: the cache is disabled (AtmosCacheEnabled / ci.cache.enabled).");
+            Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
             return;
         }
+
+        await ReportSkippedRestoreKeysAsync(config).ConfigureAwait(false);
 
         await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
     }
@@ -139,7 +150,7 @@ public abstract class CacheTask : Task, ICancelableTask
     private protected CacheManager? CreateManager(CacheConfig config)
     {
         var logger = new TaskCacheLogger(Log);
-        var backend = BackendSelector.Select(config, Environment, logger, out var reason);
+        var backend = BackendSelector.Select(config, Environment, logger, Backends, out var reason);
         if (backend is null)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {reason}.");
@@ -175,6 +186,23 @@ public abstract class CacheTask : Task, ICancelableTask
         }
 
         Log.LogWarning(null, code, null, null, 0, 0, 0, 0, "{0}", message + " The build continues without the cache; set AtmosCacheFailOnError=true to make this an error.");
+    }
+
+    // One warning per failing template and build (every project resolves the same configuration).
+    private async System.Threading.Tasks.Task ReportSkippedRestoreKeysAsync(CacheConfig config)
+    {
+        foreach (var skipped in config.SkippedRestoreKeys)
+        {
+            var message = $"{SummaryLine.Prefix}the restore key template \"{skipped.Template}\" was left out: {skipped.Reason}";
+            if (await IsFirstWarningOfBuildAsync(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template).ConfigureAwait(false))
+            {
+                Log.LogWarning(null, DiagnosticCodes.RestoreKeySkipped, null, null, 0, 0, 0, 0, "{0}", message);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
+            }
+        }
     }
 
     private bool IsStrict() =>
@@ -222,6 +250,8 @@ public abstract class CacheTask : Task, ICancelableTask
             FailOnError = Pick(nameof(FailOnError), FailOnError),
             ConfigFile = Pick(nameof(ConfigFile), ConfigFile),
             WorkingDirectory = string.IsNullOrWhiteSpace(workingDirectory) ? ProjectDirectory() : workingDirectory,
+            BaseDirectory = Pick(nameof(BaseDirectory), BaseDirectory),
+            DefaultBaseDirectory = Pick(nameof(DefaultBaseDirectory), DefaultBaseDirectory),
         };
     }
 

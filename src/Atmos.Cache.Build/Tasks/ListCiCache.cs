@@ -1,6 +1,7 @@
 using System.Globalization;
 using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Configuration;
+using Atmos.Cache.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -40,7 +41,7 @@ public sealed class ListCiCache : CacheTask
         foreach (var entry in entries)
         {
             var created = entry.CreatedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown time";
-            LogSummary($"  {entry.Key}  {SummaryLine.Size(entry.Size)}  {created}");
+            LogSummary($"  {entry.Key}  {Sizes.Format(entry.Size)}  {created}");
         }
 
         Entries =

@@ -1,6 +1,7 @@
 using Atmos.Cache.Archiving.Compression;
 using Atmos.Cache.Archiving.Extraction;
 using Atmos.Cache.Archiving.Tar;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 
@@ -10,7 +11,7 @@ namespace Atmos.Cache.Archiving;
 /// Extracts a cache archive into a root, all or nothing: the archive is unpacked into a staging
 /// folder first and only moved into the root when every entry was valid.
 /// </summary>
-public static class ArchiveExtractor
+internal static class ArchiveExtractor
 {
     private const int FileBufferSize = 256 * 1024;
     private const int PipeChunkSize = 1 << 20;
@@ -77,6 +78,12 @@ public static class ArchiveExtractor
             merger = null; // committed: nothing to roll back from here on
 
             options.Logger.Log(CacheLogLevel.Detail, $"Extracted {extracted.Entries} entries ({extracted.ContentBytes} bytes) into '{root}'.");
+            if (extracted.SkippedExcluded > 0)
+            {
+                options.Logger.Log(CacheLogLevel.Detail,
+                    $"Skipped {extracted.SkippedExcluded} archive entries under the state folder or an auth folder; those are never restored.");
+            }
+
             return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length);
         }
         catch (Exception e)
@@ -128,8 +135,11 @@ public static class ArchiveExtractor
             pumping.Wait(CancellationToken.None);
         }
 
-        // Read after the data (an archive still arriving has its trailer last).
-        if (compression == ArchiveCompression.Gzip && ArchiveFormat.ReadGzipSizeTrailer(archive) != unchecked((uint)pump.BytesProduced))
+        // Read after the data (an archive still arriving has its trailer last). The gzip size field
+        // is the data member's own, just before the package's trailer when there is one.
+        var trailer = ArchiveTrailer.Read(archive, compression);
+        if (compression == ArchiveCompression.Gzip
+            && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
                 "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.");
@@ -164,7 +174,7 @@ public static class ArchiveExtractor
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>
-public sealed record ExtractOptions
+internal sealed record ExtractOptions
 {
     /// <summary>The most bytes of file content an archive may write.</summary>
     public long MaxTotalBytes { get; init; } = 32L * 1024 * 1024 * 1024;

@@ -1,5 +1,6 @@
 using System.Text;
 using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Archiving.Writing;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
@@ -10,7 +11,7 @@ using ICSharpCode.SharpZipLib.Tar;
 namespace Atmos.Cache.Archiving;
 
 /// <summary>Writes a cache root (or its include paths) as one compressed tar stream.</summary>
-public static class ArchiveWriter
+internal static class ArchiveWriter
 {
     private const int FileBufferSize = 1 << 20;
 
@@ -87,6 +88,7 @@ public static class ArchiveWriter
                 // Writes the end-of-archive blocks and the last record.
                 tar.Dispose();
                 chunks.Complete();
+                WriteTrailer(output, options.Compression, compressor.TrailerRecords);
             }
 
             output.Flush();
@@ -95,6 +97,15 @@ public static class ArchiveWriter
         catch (Exception e) when (e is not (CacheException or OperationCanceledException))
         {
             throw Failure(root, e);
+        }
+    }
+
+    /// <summary>Appends the trailer (after the compressed data, where other readers skip it) when there is anything to carry.</summary>
+    private static void WriteTrailer(Stream output, ArchiveCompression compression, IReadOnlyList<TrailerRecord> records)
+    {
+        if (records.Count > 0)
+        {
+            ArchiveTrailer.Write(output, compression, records);
         }
     }
 
@@ -133,7 +144,7 @@ public static class ArchiveWriter
 }
 
 /// <summary>How to write an archive.</summary>
-public sealed record ArchiveWriteOptions
+internal sealed record ArchiveWriteOptions
 {
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
     /// <summary>Root-relative paths to include; empty means the whole root.</summary>
@@ -142,4 +153,4 @@ public sealed record ArchiveWriteOptions
 }
 
 /// <summary>What an archive or extraction step handled.</summary>
-public sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes);
+internal sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes);

@@ -10,14 +10,18 @@ public static class BackendSelector
     /// Returns the backend to use, or null with a <paramref name="reason"/> when there is none
     /// (backend <c>none</c>, or <c>auto</c> outside a CI provider with a cache service).
     /// </summary>
-    public static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, out string reason)
+    public static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, out string reason) =>
+        Select(config, environment, logger, BackendRegistry.Shared, out reason);
+
+    /// <summary>The same, creating the backend from <paramref name="backends"/> instead of the process-wide registry.</summary>
+    internal static ICacheBackend? Select(CacheConfig config, IEnvironment environment, ICacheLogger logger, BackendCatalog backends, out string reason)
     {
         var type = config.Backend;
         if (type == BackendNames.Auto)
         {
             if (!string.Equals(environment.Get("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase))
             {
-                reason = "no CI cache service detected (not inside GitHub Actions) and no backend configured; set AtmosCacheBackend=local to use a local store";
+                reason = InactiveReasons.NoCiService;
                 return null;
             }
 
@@ -26,11 +30,11 @@ public static class BackendSelector
 
         if (type == BackendNames.None)
         {
-            reason = "the cache backend is 'none'";
+            reason = InactiveReasons.BackendNone;
             return null;
         }
 
         reason = "";
-        return BackendRegistry.Create(type, new BackendOptions { Config = config, Environment = environment, Logger = logger });
+        return backends.Create(type, new BackendOptions { Config = config, Environment = environment, Logger = logger });
     }
 }

@@ -47,16 +47,25 @@ public sealed record CacheConfig
     /// <summary>Whether cache failures should fail the build instead of warning.</summary>
     public bool FailOnError { get; init; }
 
-    /// <summary>The folder key templates resolve file patterns against (the project folder in MSBuild).</summary>
+    /// <summary>The folder the configuration was resolved from (the project folder in MSBuild).</summary>
     public required string WorkingDirectory { get; init; }
 
-    /// <summary><c>hashFiles</c> patterns of the key or restore-key templates that matched no path (relative to <see cref="WorkingDirectory"/>).</summary>
+    /// <summary>The one folder of the build that relative paths in keys, root and lockfile resolve against.</summary>
+    public string BaseDirectory { get; init; } = string.Empty;
+
+    /// <summary>Restore-key templates that failed to render and were left out, each with the reason (Atmos skips them too).</summary>
+    public IReadOnlyList<SkippedRestoreKey> SkippedRestoreKeys { get; init; } = [];
+
+    /// <summary><c>hashFiles</c> patterns of the key or restore-key templates that matched no path (relative to <see cref="BaseDirectory"/>).</summary>
     public IReadOnlyList<string> UnmatchedFilePatterns { get; init; } = [];
 
     public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
 
     public bool AutoSaveEnabled => Enabled && Auto is AutoMode.Save or AutoMode.Both;
 }
+
+/// <summary>A restore-key template that could not be rendered, and why.</summary>
+public sealed record SkippedRestoreKey(string Template, string Reason);
 
 /// <summary>The backend type names the configuration accepts.</summary>
 public static class BackendNames

@@ -3,7 +3,7 @@ using Atmos.Cache.Errors;
 namespace Atmos.Cache.Configuration;
 
 /// <summary>The well-known cache root: the Atmos XDG cache directory.</summary>
-public static class CacheRoot
+internal static class CacheRoot
 {
     public const string AtmosXdgCacheHome = "ATMOS_XDG_CACHE_HOME";
     public const string XdgCacheHome = "XDG_CACHE_HOME";

@@ -20,6 +20,10 @@ public sealed record CacheSettings
     public string? FailOnError { get; init; }
     /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
     public string? ConfigFile { get; init; }
-    /// <summary>Where key templates resolve file patterns and where the <c>atmos.yaml</c> search starts.</summary>
+    /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start (the project folder in MSBuild).</summary>
     public string? WorkingDirectory { get; init; }
+    /// <summary><c>AtmosCacheBaseDirectory</c>: the folder relative paths in keys, root and lockfile resolve against.</summary>
+    public string? BaseDirectory { get; init; }
+    /// <summary>The base folder when there is no repository and no <c>atmos.yaml</c>: the solution or entry folder.</summary>
+    public string? DefaultBaseDirectory { get; init; }
 }

@@ -23,6 +23,7 @@ public static class ConfigResolver
             : Path.GetFullPath(settings.WorkingDirectory.Trim());
         var yamlPath = AtmosYamlLocator.Locate(settings.ConfigFile, environment, workingDirectory);
         var yaml = yamlPath is null ? AtmosYamlSettings.None : AtmosYamlReader.Read(yamlPath);
+        var baseDirectory = BaseDirectoryResolver.Resolve(settings, environment, workingDirectory, yamlPath);
         var layers = new Layers(settings, environment, yaml);
 
         var enabled = layers.Pick(s => s.Enabled, "AtmosCacheEnabled", "ENABLED", y => y.Enabled, "enabled") is { } enabledValue
@@ -42,18 +43,18 @@ public static class ConfigResolver
 
         var rootSetting = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root");
         var root = rootSetting is { } rootValue
-            ? Path.GetFullPath(rootValue.Value, workingDirectory)
+            ? Path.GetFullPath(rootValue.Value, baseDirectory)
             : CacheRoot.Resolve(environment);
         RootPathCheck.EnsureUsable(root, rootSetting?.Source);
-        var localDirectory = ResolveLocalDirectory(layers, root, workingDirectory);
+        var localDirectory = ResolveLocalDirectory(layers, root, baseDirectory);
         var includes = layers.PickList(
             s => Split(s.Paths, ';'), "AtmosCachePaths",
             "PATHS", value => Split(value, Path.PathSeparator),
             y => y.Paths, "paths");
 
         var unmatched = new List<string>();
-        var (key, restoreKeys, keySources) = ResolveKeys(layers, yaml, yamlPath, root, workingDirectory, unmatched);
-        NamingSource(keySources, () => KeyValidator.Validate(key, restoreKeys));
+        var (key, restoreKeys, skipped, keySource) = ResolveKeys(layers, yaml, root, baseDirectory, unmatched);
+        NamingSource(keySource, () => { KeyValidator.Validate(key, restoreKeys); return 0; });
 
         return new CacheConfig
         {
@@ -68,12 +69,14 @@ public static class ConfigResolver
             LocalDirectory = localDirectory,
             FailOnError = failOnError,
             WorkingDirectory = workingDirectory,
+            BaseDirectory = baseDirectory,
+            SkippedRestoreKeys = skipped,
             UnmatchedFilePatterns = [.. unmatched.Distinct(StringComparer.Ordinal)],
         };
     }
 
-    private static (string Key, IReadOnlyList<string> RestoreKeys, string Sources) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string? yamlPath, string root, string workingDirectory, List<string> unmatched)
+    private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped, string KeySource) ResolveKeys(
+        Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory, List<string> unmatched)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -81,21 +84,34 @@ public static class ConfigResolver
             "RESTORE_KEYS", value => Split(value, '\n'),
             y => y.RestoreKeys, "restore_keys");
 
+        // A failing primary key stops the build; a failing restore key is left out, as the Atmos CLI does.
         var key = keyTemplate is { } template
-            ? NamingSource($"the key template is from {template.Source}", () => KeyTemplate.Render(template.Value, workingDirectory, unmatched))
-            : DefaultKeys.Key(DefaultLockfile(yaml, yamlPath, root));
+            ? NamingSource($"the key template is from {template.Source}", () => KeyTemplate.Render(template.Value, baseDirectory, RecursiveDoubleStar(template.Source), unmatched))
+            : DefaultKeys.Key(DefaultLockfile(yaml, root, baseDirectory));
 
-        IReadOnlyList<string> restoreKeys = restoreTemplates is { } templates
-            ? NamingSource($"the restore-key templates are from {templates.Source}", () => templates.Values.Select(t => KeyTemplate.Render(t, workingDirectory, unmatched)).ToList())
-            : keyTemplate is null
-                ? [DefaultKeys.RestoreKey()]
-                : [];
-        var sources = string.Join("; ", new[]
+        var skipped = new List<SkippedRestoreKey>();
+        var restoreKeys = new List<string>();
+        if (restoreTemplates is { } templates)
         {
-            keyTemplate is { } k ? $"the key template is from {k.Source}" : "the key is the default",
-            restoreTemplates is { } r ? $"the restore-key templates are from {r.Source}" : null,
-        }.Where(text => text is not null));
-        return (key, restoreKeys, sources);
+            foreach (var restoreTemplate in templates.Values)
+            {
+                try
+                {
+                    restoreKeys.Add(KeyTemplate.Render(restoreTemplate, baseDirectory, RecursiveDoubleStar(templates.Source), unmatched));
+                }
+                catch (CacheConfigurationException e)
+                {
+                    skipped.Add(new SkippedRestoreKey(restoreTemplate, e.Message));
+                }
+            }
+        }
+        else if (keyTemplate is null)
+        {
+            restoreKeys.Add(DefaultKeys.RestoreKey());
+        }
+
+        var keySource = keyTemplate is { } k ? $"the key template is from {k.Source}" : "the key is the default";
+        return (key, restoreKeys, skipped, restoreTemplates is { } r ? $"{keySource}; the restore-key templates are from {r.Source}" : keySource);
     }
 
     /// <summary>Runs <paramref name="action"/>; a configuration error it throws also says where the value came from.</summary>
@@ -111,22 +127,24 @@ public static class ConfigResolver
         }
     }
 
-    private static void NamingSource(string source, Action action) => NamingSource(source, () => { action(); return 0; });
+    // Inputs the Atmos CLI also reads (atmos.yaml, ATMOS_CI_CACHE_*) must render as Atmos renders them, where
+    // "**" matches like "*"; only MSBuild properties, which Atmos never sees, may use a recursive "**".
+    private static bool RecursiveDoubleStar(string source) => source.StartsWith(ConfigValue.PropertySourcePrefix, StringComparison.Ordinal);
 
-    // Only an explicit toolchain.lock_file moves the lockfile. Atmos resolves a relative one against the
-    // folder it runs in, which is the folder of atmos.yaml; a project folder below it must find the same file.
-    private static string DefaultLockfile(AtmosYamlSettings yaml, string? yamlPath, string root) =>
-        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile) || yamlPath is null
+    // Only an explicit toolchain.lock_file moves the lockfile; Atmos resolves a relative one against the folder it
+    // runs in, the base folder.
+    private static string DefaultLockfile(AtmosYamlSettings yaml, string root, string baseDirectory) =>
+        string.IsNullOrWhiteSpace(yaml.ToolchainLockFile)
             ? DefaultKeys.LockfilePath(root)
-            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), Path.GetDirectoryName(yamlPath)!);
+            : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), baseDirectory);
 
-    private static string ResolveLocalDirectory(Layers layers, string root, string workingDirectory)
+    private static string ResolveLocalDirectory(Layers layers, string root, string baseDirectory)
     {
         var configured = layers.Pick(s => s.LocalDirectory, "AtmosCacheLocalDirectory", "LOCAL_DIR", _ => null, "");
         if (configured is { } value)
         {
-            var directory = Path.GetFullPath(value.Value, workingDirectory);
-            if (IsSameOrInside(directory, root))
+            var directory = Path.GetFullPath(value.Value, baseDirectory);
+            if (PathContainment.IsSameOrInside(directory, root))
             {
                 throw new CacheConfigurationException(
                     $"The local cache store '{directory}' from {value.Source} is inside the cache root '{root}', so it would be archived into itself. Choose a folder outside the root (MSBuild property AtmosCacheLocalDirectory).");
@@ -144,17 +162,6 @@ public static class ConfigResolver
         }
 
         return Path.Combine(parent, Path.GetFileName(trimmedRoot) + LocalDirectorySuffix);
-    }
-
-    private static bool IsSameOrInside(string candidate, string root)
-    {
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
-            ? StringComparison.OrdinalIgnoreCase
-            : StringComparison.Ordinal;
-        var child = Path.TrimEndingDirectorySeparator(Path.GetFullPath(candidate));
-        var parent = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        var prefix = Path.EndsInDirectorySeparator(parent) ? parent : parent + Path.DirectorySeparatorChar;
-        return child.Equals(parent, comparison) || child.StartsWith(prefix, comparison);
     }
 
     private static IReadOnlyList<string> Split(string? value, char separator) =>

@@ -3,8 +3,11 @@ namespace Atmos.Cache.Configuration;
 /// <summary>A raw configuration value and where it came from, so errors can say what to change.</summary>
 internal readonly record struct ConfigValue(string Value, string Source)
 {
+    /// <summary>How <see cref="Source"/> starts for a value from an MSBuild property.</summary>
+    internal const string PropertySourcePrefix = "the MSBuild property ";
+
     internal static ConfigValue? FromProperty(string? value, string property) =>
-        IsSet(value) ? new ConfigValue(value!.Trim(), $"the MSBuild property {property}") : null;
+        IsSet(value) ? new ConfigValue(value!.Trim(), PropertySourcePrefix + property) : null;
 
     internal static ConfigValue? FromEnvironment(IEnvironment environment, string variable)
     {

@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Configuration;
 
@@ -42,44 +43,9 @@ internal static class ConfigValueParser
             _ => throw Invalid(value, "backend", "auto, github/actions, local or none", "AtmosCacheBackend"),
         };
 
-    /// <summary>
-    /// Root-relative include paths: trimmed, empty and "." entries dropped, written with forward slashes.
-    /// Absolute paths and paths that climb out of the root are rejected.
-    /// </summary>
-    internal static IReadOnlyList<string> NormalizeIncludes(IEnumerable<string> entries, string source)
-    {
-        var includes = new List<string>();
-        foreach (var entry in entries)
-        {
-            var trimmed = entry.Trim();
-            if (trimmed.Length == 0)
-            {
-                continue;
-            }
-
-            if (Path.IsPathRooted(trimmed) || trimmed.StartsWith('/') || trimmed.StartsWith('\\'))
-            {
-                throw new CacheConfigurationException(
-                    $"The include path '{trimmed}' from {source} is absolute; include paths are relative to the cache root. Fix AtmosCachePaths (or ci.cache.paths).");
-            }
-
-            var segments = trimmed.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries)
-                .Where(s => s != ".")
-                .ToList();
-            if (segments.Contains(".."))
-            {
-                throw new CacheConfigurationException(
-                    $"The include path '{trimmed}' from {source} leaves the cache root ('..'). Fix AtmosCachePaths (or ci.cache.paths).");
-            }
-
-            if (segments.Count > 0)
-            {
-                includes.Add(string.Join('/', segments));
-            }
-        }
-
-        return includes;
-    }
+    /// <summary>Root-relative include paths, normalised by <see cref="IncludePath"/> (the rule the archive writer applies too).</summary>
+    internal static IReadOnlyList<string> NormalizeIncludes(IEnumerable<string> entries, string source) =>
+        IncludePath.NormalizeAll(entries, source);
 
     private static CacheConfigurationException Invalid(ConfigValue value, string setting, string expected, string property) =>
         new($"The {setting} '{value.Value}' from {value.Source} is not valid; use {expected} (MSBuild property {property}).");

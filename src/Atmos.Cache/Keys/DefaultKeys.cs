@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Atmos.Cache.Keys;
 
 /// <summary>The keys used when none is configured, derived like Atmos derives them.</summary>
-public static class DefaultKeys
+internal static class DefaultKeys
 {
     public const string Prefix = "atmos-cache-";
     public const string NoLock = "no-lock";

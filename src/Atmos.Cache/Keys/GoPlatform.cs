@@ -6,7 +6,7 @@ namespace Atmos.Cache.Keys;
 /// The operating system and architecture under Go's names (<c>runtime.GOOS</c>, <c>runtime.GOARCH</c>),
 /// so keys rendered here equal the keys the Atmos CLI renders on the same machine.
 /// </summary>
-public static class GoPlatform
+internal static class GoPlatform
 {
     /// <summary>The Go name of the current operating system: <c>linux</c>, <c>darwin</c>, <c>windows</c>...</summary>
     public static string Os { get; } = CurrentOs();

@@ -3,7 +3,7 @@ using Atmos.Cache.Errors;
 namespace Atmos.Cache.Keys;
 
 /// <summary>The limits the GitHub cache service puts on keys, checked before any request.</summary>
-public static class KeyValidator
+internal static class KeyValidator
 {
     public const int MaxKeyLength = 512;
     public const int MaxKeys = 10;

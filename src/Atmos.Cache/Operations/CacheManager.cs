@@ -60,25 +60,39 @@ public sealed class CacheManager
             };
         }
 
-        using var download = TempFile.In(Config.Root, "restore");
         var options = new ExtractOptions { Logger = _logger };
-        CacheMatch match;
-        ArchiveStats stats;
-        try
+        CacheMatch? match = null;
+        ArchiveStats stats = default!;
+        var fromAtmosNamespace = false;
+        foreach (var version in RestoreVersions())
         {
-            (match, stats) = _backend is IStreamingRestoreBackend streaming
-                ? await new StreamingRestore(streaming, _logger).RunAsync(Config.Root, Config.Key, Config.RestoreKeys, Version, download.Path, options, cancellationToken).ConfigureAwait(false)
-                : await DownloadThenExtractAsync(download.Path, options, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                (match, stats) = await RestoreVersionAsync(version, options, cancellationToken).ConfigureAwait(false);
+                fromAtmosNamespace = version != Version;
+                break;
+            }
+            catch (CacheNotFoundException)
+            {
+                // Only the backend reports this (the extractor never does), and then the root is untouched.
+            }
         }
-        catch (CacheNotFoundException)
+
+        if (match is null)
         {
-            // Only the backend reports this (the extractor never does), and then the root is untouched.
             state.Set(Config.Key, new KeyState { RestoredFrom = RestoredFrom.Miss });
             return new RestoreResult { Key = Config.Key, Elapsed = clock.Elapsed };
         }
 
+        if (fromAtmosNamespace)
+        {
+            _logger.Log(CacheLogLevel.Detail, $"Nothing matched in the zstd namespace; restored '{match.MatchedKey}' from the gzip namespace the Atmos CLI writes.");
+        }
+
         var exact = string.Equals(match.MatchedKey, Config.Key, StringComparison.Ordinal);
-        state.Set(Config.Key, new KeyState { RestoredFrom = exact ? RestoredFrom.Exact : RestoredFrom.Prefix, MatchedKey = match.MatchedKey });
+        // An exact hit in the gzip namespace still lets the save write the zstd entry the configuration asks for.
+        var recorded = exact && !fromAtmosNamespace ? RestoredFrom.Exact : RestoredFrom.Prefix;
+        state.Set(Config.Key, new KeyState { RestoredFrom = recorded, MatchedKey = match.MatchedKey });
         return new RestoreResult
         {
             Key = Config.Key,
@@ -140,9 +154,25 @@ public sealed class CacheManager
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
     }
 
-    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(string downloadPath, ExtractOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The namespaces a restore looks in: the configured one; with zstd, then the gzip namespace, which the
+    /// Atmos CLI writes (it ignores <c>ci.cache.compression</c>), so a shared <c>atmos.yaml</c> still shares caches.
+    /// </summary>
+    private IEnumerable<string> RestoreVersions() => Config.Compression == ArchiveCompression.Zstd
+        ? [Version, CacheVersion.For(ArchiveCompression.Gzip)]
+        : [Version];
+
+    private async Task<(CacheMatch Match, ArchiveStats Stats)> RestoreVersionAsync(string version, ExtractOptions options, CancellationToken cancellationToken)
     {
-        var match = await _backend.RestoreAsync(Config.Key, Config.RestoreKeys, Version, downloadPath, cancellationToken).ConfigureAwait(false);
+        using var download = TempFile.In(Config.Root, "restore");
+        return _backend is IStreamingRestoreBackend streaming
+            ? await new StreamingRestore(streaming, _logger).RunAsync(Config.Root, Config.Key, Config.RestoreKeys, version, download.Path, options, cancellationToken).ConfigureAwait(false)
+            : await DownloadThenExtractAsync(download.Path, version, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(string downloadPath, string version, ExtractOptions options, CancellationToken cancellationToken)
+    {
+        var match = await _backend.RestoreAsync(Config.Key, Config.RestoreKeys, version, downloadPath, cancellationToken).ConfigureAwait(false);
         var stats = await ArchiveExtractor.ExtractAsync(downloadPath, Config.Root, options, cancellationToken).ConfigureAwait(false);
         return (match, stats);
     }

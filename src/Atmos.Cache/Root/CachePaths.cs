@@ -1,7 +1,7 @@
 namespace Atmos.Cache.Root;
 
 /// <summary>Well-known folders inside a cache root.</summary>
-public static class CachePaths
+internal static class CachePaths
 {
     /// <summary>The state folder: holds the state marker, the lock and temporary files; never archived.</summary>
     public const string StateFolder = ".atmos-cache";

@@ -5,7 +5,7 @@ namespace Atmos.Cache.State;
 /// (flock on Unix, a share lock on Windows). The OS drops it when the holder dies, so a crashed
 /// build never wedges the next one.
 /// </summary>
-public sealed class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(100);

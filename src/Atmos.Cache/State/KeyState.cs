@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Atmos.Cache.State;
 
 /// <summary>How a key was resolved at restore time.</summary>
-public static class RestoredFrom
+internal static class RestoredFrom
 {
     public const string Exact = "exact";
     public const string Prefix = "prefix";
@@ -11,7 +11,7 @@ public static class RestoredFrom
 }
 
 /// <summary>What happened to one key in this lifecycle (the same JSON the Atmos CLI writes).</summary>
-public sealed record KeyState
+internal sealed record KeyState
 {
     /// <summary><see cref="State.RestoredFrom"/>: exact, prefix or miss; null before any restore.</summary>
     [JsonPropertyName("restored_from")]

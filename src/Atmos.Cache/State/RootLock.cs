@@ -8,7 +8,7 @@ namespace Atmos.Cache.State;
 /// restore or save, so a second process waits and then sees the first one's result in the state
 /// marker instead of building on a half-restored root.
 /// </summary>
-public static class RootLock
+internal static class RootLock
 {
     /// <summary>Waits until the root's lock is free and takes it.</summary>
     public static Task<FileLock> AcquireAsync(string root, ICacheLogger logger, CancellationToken cancellationToken) =>

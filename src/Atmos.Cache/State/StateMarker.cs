@@ -7,7 +7,7 @@ namespace Atmos.Cache.State;
 /// The marker <c>&lt;root&gt;/.atmos-cache/state.json</c>: per key, how it was restored and whether it
 /// was saved. Read and written only while holding the <see cref="RootLock"/>.
 /// </summary>
-public sealed class StateMarker
+internal sealed class StateMarker
 {
     private readonly string _path;
 

@@ -20,7 +20,7 @@ public sealed class CacheTaskTests
     {
         _temp = new TempFolder();
         _variables = [];
-        TestBackends.EnsureRegistered();
+        TestBackends.Reset();
     }
 
     [TestCleanup]
@@ -46,6 +46,7 @@ public sealed class CacheTaskTests
         SessionId = session,
         Environment = new DictionaryEnvironment(_variables),
         ResolveConfiguration = (_, _) => config,
+        Backends = TestBackends.Catalog,
     };
 
     [TestMethod]
@@ -481,13 +482,85 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void ListReportsEntriesAsItems()
+    public void ListReportsAnEmptyStoreAsNoItems()
     {
         var engine = new FakeBuildEngine();
         var task = Task<ListCiCache>(Config(BackendNames.Local), engine);
         Assert.IsTrue(task.Execute());
         Assert.AreEqual(0, task.Entries.Length);
         StringAssert.StartsWith(engine.MessagesAt(MessageImportance.High).Single(), "Atmos cache: 0 entries");
+    }
+
+    [TestMethod]
+    public void ARestoreKeyThatFailedToRenderIsOneCodedWarningPerBuildNamingIt()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var config = Config(BackendNames.Local) with
+        {
+            SkippedRestoreKeys = [new SkippedRestoreKey("bad-{{ now }}", "function \"now\" not defined")],
+        };
+        foreach (var instance in new[] { "a|", "b|" })
+        {
+            var task = Task<RestoreCiCache>(config, engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            Assert.IsTrue(task.Execute(), "a restore key that cannot be rendered does not fail the build");
+        }
+
+        var warning = engine.Warnings.Single();
+        Assert.AreEqual(DiagnosticCodes.RestoreKeySkipped, warning.Code);
+        StringAssert.Contains(warning.Message, "\"bad-{{ now }}\"");
+        StringAssert.Contains(warning.Message, "function \"now\" not defined");
+        Assert.AreEqual(0, engine.Errors.Count);
+    }
+
+    [TestMethod]
+    public void TheBaseFolderPropertiesReachTheResolver()
+    {
+        CacheSettings? seen = null;
+        var task = new CiCachePaths
+        {
+            BuildEngine = new FakeBuildEngine(),
+            BaseDirectory = "base",
+            DefaultBaseDirectory = "solution",
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
+        };
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("base", seen!.BaseDirectory);
+        Assert.AreEqual("solution", seen.DefaultBaseDirectory);
+    }
+
+    [TestMethod]
+    public void ListReportsEntriesAsItems()
+    {
+        var engine = new FakeBuildEngine();
+        var task = Task<ListCiCache>(Config(TestBackends.Listing), engine);
+
+        Assert.IsTrue(task.Execute());
+
+        Assert.AreEqual(2, task.Entries.Length);
+        var first = task.Entries[0];
+        Assert.AreEqual("atmos-cache-linux-amd64-1", first.ItemSpec);
+        Assert.AreEqual("327127266", first.GetMetadata("Size"));
+        Assert.AreEqual("2026-03-04T05:06:07.0000000+00:00", first.GetMetadata("CreatedAt"));
+        Assert.AreEqual("v-gzip", first.GetMetadata("Version"));
+        Assert.AreEqual("42", first.GetMetadata("Id"));
+        var second = task.Entries[1];
+        Assert.AreEqual("atmos-cache-linux-amd64-0", second.ItemSpec);
+        Assert.AreEqual("1023", second.GetMetadata("Size"));
+        Assert.AreEqual("", second.GetMetadata("CreatedAt"), "an unknown creation time is empty");
+        Assert.AreEqual("v-zstd", second.GetMetadata("Version"));
+        CollectionAssert.AreEqual(
+            new[]
+            {
+                "Atmos cache: 2 entries in the test/listing cache",
+                "  atmos-cache-linux-amd64-1  312.0 MiB  2026-03-04 05:06:07Z",
+                "  atmos-cache-linux-amd64-0  1023 B  unknown time",
+            },
+            engine.MessagesAt(MessageImportance.High).ToArray());
     }
 
     [TestMethod]

@@ -10,14 +10,14 @@ public sealed class SummaryLineTests
     public void ExactHitNamesKeyKindSizeAndTime()
     {
         var line = SummaryLine.ForRestore(new RestoreResult { Key = "k1", Hit = true, Exact = true, MatchedKey = "k1", ArchiveBytes = 12_897_485, Elapsed = TimeSpan.FromMilliseconds(1420) });
-        Assert.AreEqual("Atmos cache: restored 'k1' (exact hit, 12.3 MB, 1.4 s)", line);
+        Assert.AreEqual("Atmos cache: restored 'k1' (exact hit, 12.3 MiB, 1.4 s)", line);
     }
 
     [TestMethod]
     public void PrefixHitNamesTheMatchedKeyAndTheWantedKey()
     {
         var line = SummaryLine.ForRestore(new RestoreResult { Key = "k-2", Hit = true, MatchedKey = "k-1", ArchiveBytes = 2048, Elapsed = TimeSpan.FromSeconds(2) });
-        Assert.AreEqual("Atmos cache: restored 'k-1' for 'k-2' (prefix hit, 2.0 KB, 2.0 s)", line);
+        Assert.AreEqual("Atmos cache: restored 'k-1' for 'k-2' (prefix hit, 2.0 KiB, 2.0 s)", line);
     }
 
     [TestMethod]
@@ -37,14 +37,7 @@ public sealed class SummaryLineTests
     [TestMethod]
     public void SaveAndSkippedSave()
     {
-        Assert.AreEqual("Atmos cache: saved 'k' (1.0 GB, 61.0 s)", SummaryLine.ForSave(new SaveResult { Key = "k", Saved = true, ArchiveBytes = 1L << 30, Elapsed = TimeSpan.FromSeconds(61) }));
+        Assert.AreEqual("Atmos cache: saved 'k' (1.0 GiB, 61.0 s)", SummaryLine.ForSave(new SaveResult { Key = "k", Saved = true, ArchiveBytes = 1L << 30, Elapsed = TimeSpan.FromSeconds(61) }));
         Assert.AreEqual($"Atmos cache: save skipped for 'k': {SkipReasons.ExactHit}", SummaryLine.ForSave(new SaveResult { Key = "k", Skipped = true, Reason = SkipReasons.ExactHit }));
-    }
-
-    [TestMethod]
-    public void SizesBelowOneKilobyteAreBytes()
-    {
-        Assert.AreEqual("1023 B", SummaryLine.Size(1023));
-        Assert.AreEqual("1.0 KB", SummaryLine.Size(1024));
     }
 }

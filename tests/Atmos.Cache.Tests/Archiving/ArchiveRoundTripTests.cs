@@ -10,7 +10,7 @@ public sealed class ArchiveRoundTripTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task RoundTrip_KeepsContentModesTimesLinksAndEmptyFolders(ArchiveCompression compression)
+    public async Task RoundTripKeepsContentModesTimesLinksAndEmptyFolders(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var source = temp.Combine("source");
@@ -34,7 +34,7 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
-    public async Task Writer_NamesEntriesRootRelativeWithSlashAfterFolders()
+    public async Task WriterNamesEntriesRootRelativeWithSlashAfterFolders()
     {
         using var temp = new TempFolder();
         temp.WriteFile("root/a/b.txt", "b");
@@ -47,7 +47,7 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
-    public async Task Writer_DropsSetuidSetgidAndStickyBits()
+    public async Task WriterDropsSetuidSetgidAndStickyBits()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -67,7 +67,7 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
-    public async Task Writer_ClampsTimesOutsideTheTarRange()
+    public async Task WriterClampsTimesOutsideTheTarRange()
     {
         using var temp = new TempFolder();
         var early = temp.WriteFile("root/early", "e");
@@ -84,7 +84,7 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
-    public async Task Extract_MergesWithExistingContentAndReplacesChangedFiles()
+    public async Task ExtractMergesWithExistingContentAndReplacesChangedFiles()
     {
         using var temp = new TempFolder();
         temp.WriteFile("source/changed.txt", "new");
@@ -113,7 +113,7 @@ public sealed class ArchiveRoundTripTests
     }
 
     [TestMethod]
-    public async Task Extract_LeavesAnExistingStateFolderInPlace()
+    public async Task ExtractLeavesAnExistingStateFolderInPlace()
     {
         using var temp = new TempFolder();
         temp.WriteFile("source/a.txt", "a");

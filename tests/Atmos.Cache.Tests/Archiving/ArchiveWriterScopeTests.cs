@@ -11,7 +11,7 @@ namespace Atmos.Cache.Tests.Archiving;
 public sealed class ArchiveWriterScopeTests
 {
     [TestMethod]
-    public async Task Includes_ArchiveOnlyThoseTreesAndTheirAncestorFolders()
+    public async Task IncludesArchiveOnlyThoseTreesAndTheirAncestorFolders()
     {
         using var temp = new TempFolder();
         temp.WriteFile("root/a/x.txt", "x");
@@ -32,7 +32,7 @@ public sealed class ArchiveWriterScopeTests
     [DataRow("../outside")]
     [DataRow("a/../../outside")]
     [DataRow("/etc")]
-    public async Task IncludeOutsideTheRoot_IsAConfigurationError(string include)
+    public async Task IncludeOutsideTheRootIsAConfigurationError(string include)
     {
         using var temp = new TempFolder();
         temp.WriteFile("root/a.txt", "a");
@@ -47,7 +47,7 @@ public sealed class ArchiveWriterScopeTests
     [TestMethod]
     [DataRow(new string[0])]
     [DataRow(new[] { ".atmos-cache", "auth", "aws-sso", "azure-device-code", "aws-webflow", "sub" })]
-    public async Task StateAndAuthFolders_AreNeverArchived(string[] includes)
+    public async Task StateAndAuthFoldersAreNeverArchived(string[] includes)
     {
         using var temp = new TempFolder();
         temp.WriteFile("root/.atmos-cache/state.json", "{}");
@@ -64,7 +64,7 @@ public sealed class ArchiveWriterScopeTests
     }
 
     [TestMethod]
-    public async Task LinksLeavingTheRoot_AreLeftOutWithAMessage()
+    public async Task LinksLeavingTheRootAreLeftOutWithAMessage()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("root");
@@ -91,7 +91,7 @@ public sealed class ArchiveWriterScopeTests
     }
 
     [TestMethod]
-    public async Task Fifo_IsSkippedWithoutBlocking()
+    public async Task FifoIsSkippedWithoutBlocking()
     {
         if (OperatingSystem.IsWindows() || !Tools.Exists("mkfifo"))
         {
@@ -110,7 +110,7 @@ public sealed class ArchiveWriterScopeTests
     }
 
     [TestMethod]
-    public async Task CancelledWrite_DeletesThePartialArchive()
+    public async Task CancelledWriteDeletesThePartialArchive()
     {
         using var temp = new TempFolder();
         temp.WriteFile("root/.atmos-cache/lock", "");

@@ -25,7 +25,7 @@ public sealed class CorruptArchiveTests
 
     [TestMethod]
     [DynamicData(nameof(Cuts))]
-    public async Task TruncatedArchive_IsRefusedAndTheRootIsUnchanged(ArchiveCompression compression, double fraction, int bytesBeforeEnd)
+    public async Task TruncatedArchiveIsRefusedAndTheRootIsUnchanged(ArchiveCompression compression, double fraction, int bytesBeforeEnd)
     {
         using var temp = new TempFolder();
         var archive = await WriteSample(temp, compression);
@@ -45,7 +45,7 @@ public sealed class CorruptArchiveTests
     [TestMethod]
     [DataRow(ArchiveCompression.Gzip)]
     [DataRow(ArchiveCompression.Zstd)]
-    public async Task FlippedBytes_AreRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
+    public async Task FlippedBytesAreRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
         var archive = await WriteSample(temp, compression);
@@ -67,7 +67,7 @@ public sealed class CorruptArchiveTests
     }
 
     [TestMethod]
-    public async Task BadHeaderChecksum_IsRefused()
+    public async Task BadHeaderChecksumIsRefused()
     {
         using var temp = new TempFolder();
         var tar = new RawTar().File("a.txt", "a").File("b.txt", "b").ToTar();
@@ -82,7 +82,7 @@ public sealed class CorruptArchiveTests
     }
 
     [TestMethod]
-    public async Task MissingEndOfArchiveMarker_IsRefused()
+    public async Task MissingEndOfArchiveMarkerIsRefused()
     {
         using var temp = new TempFolder();
         var tar = new RawTar().File("a.txt", "a").ToTar();

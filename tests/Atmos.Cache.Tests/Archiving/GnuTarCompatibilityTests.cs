@@ -8,7 +8,7 @@ namespace Atmos.Cache.Tests.Archiving;
 public sealed class GnuTarCompatibilityTests
 {
     [TestMethod]
-    public async Task GnuTar_ListsAndExtractsOurGzipArchive()
+    public async Task GnuTarListsAndExtractsOurGzipArchive()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -28,7 +28,23 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task GnuTarGzipArchive_RestoresHere()
+    public async Task GnuTarReadsTheFullNameOfANonAsciiNameOverOneHundredBytes()
+    {
+        RequireTool("tar");
+        using var temp = new TempFolder();
+        // 60 characters but 120 UTF-8 bytes: a header's 100-byte name field cannot hold it.
+        var name = string.Concat(Enumerable.Repeat("é", 60)) + ".txt";
+        temp.WriteFile(Path.Combine("source", name), "accent");
+        var archive = temp.Combine("ours.tar.gz");
+        await ArchiveWriter.WriteAsync(temp.Combine("source"), archive, new ArchiveWriteOptions(), CancellationToken.None);
+
+        var listed = Tools.Run("tar", "-tzf", archive).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        CollectionAssert.AreEqual(new[] { name }, listed);
+    }
+
+    [TestMethod]
+    public async Task GnuTarGzipArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -45,7 +61,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task PosixFormatArchive_RestoresHere()
+    public async Task PosixFormatArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -62,7 +78,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task UstarPrefixNames_RestoreHere()
+    public async Task UstarPrefixNamesRestoreHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -79,7 +95,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task ZstdArchive_RestoresHere()
+    public async Task ZstdArchiveRestoresHere()
     {
         RequireTool("tar");
         using var temp = new TempFolder();
@@ -107,7 +123,7 @@ public sealed class GnuTarCompatibilityTests
     }
 
     [TestMethod]
-    public async Task OurZstdArchive_ReadsWithTheZstdCli()
+    public async Task OurZstdArchiveReadsWithTheZstdCli()
     {
         RequireTool("tar");
         RequireTool("zstd");

@@ -14,8 +14,13 @@ public sealed class HostileArchiveTests
         yield return ["dot-dot", new RawTar().File("ok.txt", "fine").File("../x", "escape"), "'..' component"];
         yield return ["dot-dot-inside", new RawTar().File("a/../../x", "escape"), "'..' component"];
         yield return ["absolute", new RawTar().File("/abs", "escape"), "absolute path"];
-        yield return ["drive-letter", new RawTar().File("C:/x", "escape"), "drive letter"];
-        yield return ["backslash", new RawTar().File("a\\..\\x", "escape"), "backslash"];
+        if (OperatingSystem.IsWindows())
+        {
+            // Hazards only where they are hazards: on Linux and macOS these are ordinary names.
+            yield return ["drive-letter", new RawTar().File("C:/x", "escape"), "drive letter"];
+            yield return ["backslash", new RawTar().File("a\\..\\x", "escape"), "backslash"];
+        }
+
         yield return ["write-through-link", new RawTar().Folder("d/").Symlink("link", "d").File("link/x", "through"), "through the symbolic link 'link'"];
         yield return ["link-outside", new RawTar().Symlink("up", "../outside"), "resolves outside the cache root"];
         yield return ["link-absolute", new RawTar().Symlink("etc", "/etc"), "absolute path '/etc'"];
@@ -25,9 +30,6 @@ public sealed class HostileArchiveTests
         yield return ["block-device", new RawTar().Entry("blk", '4', []), "device"];
         yield return ["fifo", new RawTar().Entry("pipe", '6', []), "fifo"];
         yield return ["sparse", new RawTar().Entry("sparse", 'S', []), "unsupported tar entry type 'S'"];
-        yield return ["state-folder", new RawTar().File(".atmos-cache/state.json", "{}"), "state folder '.atmos-cache'"];
-        yield return ["auth-folder", new RawTar().File("aws-sso/token.json", "{}"), "auth folder 'aws-sso'"];
-        yield return ["auth-folder-dot", new RawTar().File("./auth/x", "{}"), "auth folder 'auth'"];
         yield return ["file-then-folder", new RawTar().File("x", "file").Folder("x/"), "earlier entry created"];
         yield return ["file-as-parent", new RawTar().File("x", "file").File("x/y", "nested"), "earlier entry made it a file"];
         yield return ["nul-in-long-name", new RawTar().Entry("././@LongLink", 'L', Encoding.UTF8.GetBytes("a\0b\0")).File("short", "x"), "NUL character"];
@@ -37,7 +39,7 @@ public sealed class HostileArchiveTests
 
     [TestMethod]
     [DynamicData(nameof(UnsafeArchives), DynamicDataDisplayName = nameof(Name))]
-    public async Task UnsafeArchive_IsRefusedAndTheRootIsUnchanged(string label, RawTar archive, string expectedProblem)
+    public async Task UnsafeArchiveIsRefusedAndTheRootIsUnchanged(string label, RawTar archive, string expectedProblem)
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -54,7 +56,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task OversizedEntry_IsRefusedBeforeAnythingOfItIsWritten()
+    public async Task OversizedEntryIsRefusedBeforeAnythingOfItIsWritten()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -71,7 +73,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task DeclaredSizeBeyondTheLimit_IsRefusedEvenIfTheDataIsMissing()
+    public async Task DeclaredSizeBeyondTheLimitIsRefusedEvenIfTheDataIsMissing()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("fresh/parent/root");
@@ -86,7 +88,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task TooManyEntries_AreRefused()
+    public async Task TooManyEntriesAreRefused()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -109,7 +111,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task UnknownFormat_IsRefused()
+    public async Task UnknownFormatIsRefused()
     {
         using var temp = new TempFolder();
         var root = ExistingRoot(temp);
@@ -123,7 +125,7 @@ public sealed class HostileArchiveTests
     }
 
     [TestMethod]
-    public async Task InRootLinkChain_IsAccepted()
+    public async Task InRootLinkChainIsAccepted()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("root");

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -15,7 +16,7 @@ public sealed class ParallelGzipTests
     [DataRow(300_000, 70_000)]
     public void Crc32CombineEqualsTheCrcOfTheConcatenation(int firstLength, int secondLength)
     {
-        var data = SampleBytes(firstLength + secondLength, seed: firstLength ^ secondLength);
+        var data = SampleData.Bytes(firstLength + secondLength, seed: firstLength ^ secondLength);
 
         var combined = Crc32Combiner.Combine(
             BclCrc32(data.AsSpan(0, firstLength)), BclCrc32(data.AsSpan(firstLength)), secondLength);
@@ -31,7 +32,7 @@ public sealed class ParallelGzipTests
     [DataRow(5 * 64 * 1024 + 333, 3)]
     public void ParallelGzipIsOneMemberThatDecompressesToTheInput(int length, int workers)
     {
-        var data = SampleBytes(length, seed: length);
+        var data = SampleData.Bytes(length, seed: length);
         using var archive = new MemoryStream();
         using (var compressor = new ParallelGzipCompressor(archive, CompressionLevel.Fastest, 64 * 1024, workers))
         {
@@ -61,7 +62,7 @@ public sealed class ParallelGzipTests
             Assert.Inconclusive("gzip is not installed.");
         }
 
-        var data = SampleBytes(3 * 64 * 1024 + 17, seed: 7);
+        var data = SampleData.Bytes(3 * 64 * 1024 + 17, seed: 7);
         var path = Path.Combine(Path.GetTempPath(), "atmos-pgzip-" + Guid.NewGuid().ToString("N") + ".gz");
         try
         {
@@ -81,24 +82,6 @@ public sealed class ParallelGzipTests
         {
             File.Delete(path);
         }
-    }
-
-    /// <summary>Text-like bytes (compressible, but not trivially).</summary>
-    private static byte[] SampleBytes(int length, int seed)
-    {
-        var random = new Random(seed);
-        var words = new[] { "cache ", "archive ", "restore ", "build\n", "zstd ", "gzip ", "0x1f8b ", "tar " };
-        var bytes = new byte[length];
-        for (var i = 0; i < length;)
-        {
-            var word = random.Next(10) == 0 ? ((char)random.Next(33, 127)).ToString() : words[random.Next(words.Length)];
-            for (var j = 0; j < word.Length && i < length; j++, i++)
-            {
-                bytes[i] = (byte)word[j];
-            }
-        }
-
-        return bytes;
     }
 
     /// <summary>The CRC-32 the BCL's own gzip writer puts in its trailer.</summary>

@@ -8,7 +8,7 @@ namespace Atmos.Cache.Tests.Archiving;
 public sealed class RootMergerTests
 {
     [TestMethod]
-    public void Merge_MovesNewTreesReplacesFilesAndMergesFolders()
+    public void MergeMovesNewTreesReplacesFilesAndMergesFolders()
     {
         using var temp = new TempFolder();
         var (staging, root, trash) = Prepare(temp);
@@ -34,7 +34,7 @@ public sealed class RootMergerTests
     [DataRow(5)]
     [DataRow(4)]
     [DataRow(6)]
-    public void FailedRename_RollsTheRootBack(int failingMove)
+    public void FailedRenameRollsTheRootBack(int failingMove)
     {
         using var temp = new TempFolder();
         var (staging, root, trash) = Prepare(temp);

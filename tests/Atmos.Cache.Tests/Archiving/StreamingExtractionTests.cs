@@ -20,7 +20,7 @@ public sealed class StreamingExtractionTests
     [DataRow(ArchiveCompression.Zstd, true)]
     [DataRow(ArchiveCompression.Gzip, false)]
     [DataRow(ArchiveCompression.Zstd, false)]
-    public async Task Nothing_is_merged_until_the_archive_arrived_completely(ArchiveCompression compression, bool downloadSucceeds)
+    public async Task NothingIsMergedUntilTheArchiveArrivedCompletely(ArchiveCompression compression, bool downloadSucceeds)
     {
         using var temp = new TempFolder();
         var source = temp.Combine("source");
@@ -56,7 +56,7 @@ public sealed class StreamingExtractionTests
     }
 
     [TestMethod]
-    public async Task A_corrupt_archive_stops_reading_without_waiting_for_the_rest()
+    public async Task ACorruptArchiveStopsReadingWithoutWaitingForTheRest()
     {
         using var temp = new TempFolder();
         var noise = new byte[2 << 20];

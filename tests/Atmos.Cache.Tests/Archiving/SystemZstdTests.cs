@@ -1,5 +1,6 @@
 using Atmos.Cache.Archiving.Compression.Zstd;
 using Atmos.Cache.Archiving.Compression;
+using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
 
@@ -20,12 +21,12 @@ public sealed class SystemZstdTests
     public void SystemFramesReadWithTheManagedPort(int length)
     {
         var zstd = RequireSystemZstd();
-        var data = SampleBytes(length, seed: length);
+        var data = SampleData.Bytes(length, seed: length);
 
         var compressed = CompressWithSystem(zstd, data, workers: 2);
 
         using var reader = new ZstdSharp.DecompressionStream(new MemoryStream(compressed), checkEndOfStream: true);
-        CollectionAssert.AreEqual(data, ReadAll(reader));
+        CollectionAssert.AreEqual(data, SampleData.ReadAll(reader));
     }
 
     [TestMethod]
@@ -35,7 +36,7 @@ public sealed class SystemZstdTests
     public void ManagedFramesReadWithTheSystemLibrary(int length)
     {
         var zstd = RequireSystemZstd();
-        var data = SampleBytes(length, seed: length + 7);
+        var data = SampleData.Bytes(length, seed: length + 7);
         using var compressed = new MemoryStream();
         using (var writer = new ZstdSharp.CompressionStream(compressed, 3, leaveOpen: true))
         {
@@ -44,20 +45,20 @@ public sealed class SystemZstdTests
         }
 
         using var reader = new SystemZstdDecompressionStream(zstd, new MemoryStream(compressed.ToArray()));
-        CollectionAssert.AreEqual(data, ReadAll(reader));
+        CollectionAssert.AreEqual(data, SampleData.ReadAll(reader));
     }
 
     [TestMethod]
     public void ConcatenatedFramesReadAsOneStream()
     {
         var zstd = RequireSystemZstd();
-        var first = SampleBytes(100_000, seed: 1);
-        var second = SampleBytes(50_000, seed: 2);
+        var first = SampleData.Bytes(100_000, seed: 1);
+        var second = SampleData.Bytes(50_000, seed: 2);
 
         var both = CompressWithSystem(zstd, first, workers: 1).Concat(CompressWithSystem(zstd, second, workers: 1)).ToArray();
 
         using var reader = new SystemZstdDecompressionStream(zstd, new MemoryStream(both));
-        CollectionAssert.AreEqual(first.Concat(second).ToArray(), ReadAll(reader));
+        CollectionAssert.AreEqual(first.Concat(second).ToArray(), SampleData.ReadAll(reader));
     }
 
     [TestMethod]
@@ -67,11 +68,11 @@ public sealed class SystemZstdTests
     public void TruncatedDataIsRefused(double keptFraction)
     {
         var zstd = RequireSystemZstd();
-        var compressed = CompressWithSystem(zstd, SampleBytes(1 << 20, seed: 3), workers: 2);
+        var compressed = CompressWithSystem(zstd, SampleData.Bytes(1 << 20, seed: 3), workers: 2);
         var cut = compressed.AsSpan(0, (int)(compressed.Length * keptFraction)).ToArray();
 
         using var reader = new SystemZstdDecompressionStream(zstd, new MemoryStream(cut));
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => ReadAll(reader));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => SampleData.ReadAll(reader));
         StringAssert.Contains(error.Message, "zstd");
     }
 
@@ -79,12 +80,12 @@ public sealed class SystemZstdTests
     public void AFlippedChecksumIsRefused()
     {
         var zstd = RequireSystemZstd();
-        var compressed = CompressWithSystem(zstd, SampleBytes(200_000, seed: 4), workers: 1);
+        var compressed = CompressWithSystem(zstd, SampleData.Bytes(200_000, seed: 4), workers: 1);
         // The frame ends with the 4-byte content checksum.
         compressed[^1] ^= 0xFF;
 
         using var reader = new SystemZstdDecompressionStream(zstd, new MemoryStream(compressed));
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => ReadAll(reader));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => SampleData.ReadAll(reader));
         StringAssert.Contains(error.Message, "checksum", StringComparison.OrdinalIgnoreCase);
     }
 
@@ -125,32 +126,5 @@ public sealed class SystemZstdTests
         }
 
         return output.ToArray();
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        var buffer = new byte[7_000];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            copy.Write(buffer, 0, read);
-        }
-
-        return copy.ToArray();
-    }
-
-    // Half random, half repetitive, so frames hold both raw and compressed blocks.
-    private static byte[] SampleBytes(int length, int seed)
-    {
-        var data = new byte[length];
-        var random = new Random(seed);
-        random.NextBytes(data.AsSpan(0, length / 2));
-        for (var i = length / 2; i < length; i++)
-        {
-            data[i] = (byte)("atmos cache "[i % 12]);
-        }
-
-        return data;
     }
 }

@@ -11,32 +11,34 @@ namespace Atmos.Cache.Tests.Backends;
 public sealed class BackendRegistryTests
 {
     [TestMethod]
-    public void BuiltInBackends_AreRegisteredWithoutTheCallerDoingAnything()
+    public void BuiltInBackendsAreRegisteredWithoutTheCallerDoingAnything()
     {
         CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "local");
     }
 
     [TestMethod]
-    public void Create_PassesTheResolvedConfigAndOptionsToTheFactory()
+    public void CreatePassesTheResolvedConfigToTheFactory()
     {
         using var temp = new TempFolder();
+        var backends = BackendRegistry.CreateBuiltIns();
         BackendOptions? seen = null;
-        BackendRegistry.Register("test/recording", options =>
+        backends.Register("test/recording", options =>
         {
             seen = options;
-            return new LocalBackend(options.Options["directory"]);
+            return new LocalBackend(options.Config.LocalDirectory);
         });
         var config = TestConfigs.For(temp);
 
-        var backend = BackendRegistry.Create("test/recording", new BackendOptions { Config = config, Options = new Dictionary<string, string> { ["directory"] = temp.Path } });
+        var backend = backends.Create("test/recording", new BackendOptions { Config = config });
 
         Assert.AreEqual("local", backend.Name);
         Assert.AreSame(config, seen!.Config);
-        CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "test/recording");
+        CollectionAssert.Contains(backends.GetRegisteredTypes().ToList(), "test/recording");
+        CollectionAssert.DoesNotContain(BackendRegistry.GetRegisteredTypes().ToList(), "test/recording");
     }
 
     [TestMethod]
-    public void Create_UnknownType_IsAConfigurationErrorListingTheKnownTypes()
+    public void CreateUnknownTypeIsAConfigurationErrorListingTheKnownTypes()
     {
         using var temp = new TempFolder();
 
@@ -48,14 +50,30 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Register_RejectsEmptyNamesAndNullFactories()
+    public void RegisterRejectsEmptyNamesAndNullFactories()
     {
-        Assert.ThrowsExactly<ArgumentException>(() => BackendRegistry.Register(" ", _ => null!));
-        Assert.ThrowsExactly<ArgumentNullException>(() => BackendRegistry.Register("x", null!));
+        var backends = BackendRegistry.CreateBuiltIns();
+
+        Assert.ThrowsExactly<ArgumentException>(() => backends.Register(" ", _ => null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => backends.Register("x", null!));
     }
 
     [TestMethod]
-    public void Select_Auto_OutsideGitHubActions_IsNoneWithAReason()
+    public void SelectUsesTheGivenCatalog()
+    {
+        using var temp = new TempFolder();
+        var backends = BackendRegistry.CreateBuiltIns();
+        var store = new LocalBackend(temp.Combine("elsewhere"));
+        backends.Register(BackendNames.Local, _ => store);
+        var config = TestConfigs.For(temp) with { Backend = BackendNames.Local };
+
+        var backend = BackendSelector.Select(config, new DictionaryEnvironment(new Dictionary<string, string>()), NullCacheLogger.Instance, backends, out _);
+
+        Assert.AreSame(store, backend);
+    }
+
+    [TestMethod]
+    public void SelectAutoOutsideGitHubActionsIsNoneWithAReason()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Auto };
@@ -67,7 +85,7 @@ public sealed class BackendRegistryTests
     }
 
     [TestMethod]
-    public void Select_Local_UsesTheConfiguredDirectory()
+    public void SelectLocalUsesTheConfiguredDirectory()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Backend = BackendNames.Local };

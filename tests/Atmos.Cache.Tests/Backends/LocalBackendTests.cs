@@ -17,7 +17,7 @@ public sealed class LocalBackendTests
     private CancellationToken Cancel => TestContext.CancellationToken;
 
     [TestMethod]
-    public async Task SaveThenRestore_ExactKey_ReturnsTheSameBytes()
+    public async Task SaveThenRestoreExactKeyReturnsTheSameBytes()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
@@ -32,7 +32,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Save_ExistingKey_ThrowsAlreadyExists_AndKeepsTheFirstContent()
+    public async Task SaveExistingKeyThrowsAlreadyExistsAndKeepsTheFirstContent()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
@@ -47,7 +47,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Save_ConcurrentWritersOfOneKey_ExactlyOneWins()
+    public async Task SaveConcurrentWritersOfOneKeyExactlyOneWins()
     {
         using var temp = new TempFolder();
         var store = temp.Combine("store");
@@ -74,7 +74,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Restore_WhileAWriterIsSaving_SeesNothingOrTheWholeEntry()
+    public async Task RestoreWhileAWriterIsSavingSeesNothingOrTheWholeEntry()
     {
         using var temp = new TempFolder();
         var store = temp.Combine("store");
@@ -101,7 +101,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Restore_FallsBackToRestoreKeysInOrder_NewestFirst()
+    public async Task RestoreFallsBackToRestoreKeysInOrderNewestFirst()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
@@ -123,7 +123,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Restore_ExactKeyWinsOverNewerPrefixMatches()
+    public async Task RestoreExactKeyWinsOverNewerPrefixMatches()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
@@ -136,7 +136,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Restore_NothingMatches_ThrowsNotFound()
+    public async Task RestoreNothingMatchesThrowsNotFound()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
@@ -147,7 +147,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Versions_AreSeparateNamespaces()
+    public async Task VersionsAreSeparateNamespaces()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
@@ -163,7 +163,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task List_FiltersByPrefix_NewestFirst_WithSizeAndCreationTime()
+    public async Task ListFiltersByPrefixNewestFirstWithSizeAndCreationTime()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"), new SteppingTimeProvider());
@@ -182,7 +182,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task List_OfAStoreThatDoesNotExist_IsEmpty()
+    public async Task ListOfAStoreThatDoesNotExistIsEmpty()
     {
         using var temp = new TempFolder();
 
@@ -190,7 +190,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Delete_RemovesEveryVersion_AndIsIdempotent()
+    public async Task DeleteRemovesEveryVersionAndIsIdempotent()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));
@@ -208,7 +208,7 @@ public sealed class LocalBackendTests
     }
 
     [TestMethod]
-    public async Task Keys_WithPathCharactersAndMaximumLength_AreStored()
+    public async Task KeysWithPathCharactersAndMaximumLengthAreStored()
     {
         using var temp = new TempFolder();
         var backend = new LocalBackend(temp.Combine("store"));

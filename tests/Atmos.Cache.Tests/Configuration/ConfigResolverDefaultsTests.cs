@@ -45,13 +45,13 @@ public sealed class ConfigResolverDefaultsTests
     public void DefaultKeyFollowsTheConfiguredRoot()
     {
         var lockfile = _ws.Write(Path.Combine("custom-root", "toolchain", "toolchain.lock.yaml"), "custom");
-        var config = _ws.Resolve(new CacheSettings { Root = Path.Combine("..", "..", "custom-root") });
+        var config = _ws.Resolve(new CacheSettings { Root = Path.Combine("..", "custom-root") });
         Assert.AreEqual(Path.Combine(_ws.Outside, "custom-root"), config.Root);
         Assert.AreEqual(Prefix + KeyExpectations.LockHashOf(lockfile), config.Key);
     }
 
     [TestMethod]
-    public void ExplicitToolchainLockFileMovesTheLockfile_RelativeToAtmosYaml()
+    public void ExplicitToolchainLockFileMovesTheLockfileRelativeToAtmosYaml()
     {
         _ws.Write(Path.Combine("xdg", "atmos", "toolchain", "toolchain.lock.yaml"), "under-root");
         _ws.Write(Path.Combine("repo", "proj", "locks", "tools.lock.yaml"), "beside the project: not this one");
@@ -94,9 +94,10 @@ public sealed class ConfigResolverDefaultsTests
     }
 
     [TestMethod]
-    public void KeyTemplatesResolveFilesAgainstTheWorkingDirectory()
+    public void KeyTemplatesResolveFilesAgainstTheBaseFolder()
     {
-        var lockfile = _ws.Write(Path.Combine("repo", "proj", "packages.lock.json"), "{}");
+        _ws.Write(Path.Combine("repo", "proj", "packages.lock.json"), "beside the project: not this one");
+        var lockfile = _ws.Write(Path.Combine("repo", "packages.lock.json"), "{}");
         var config = _ws.Resolve(new CacheSettings
         {
             Key = "nuget-{{ hashFiles \"packages.lock.json\" }}",

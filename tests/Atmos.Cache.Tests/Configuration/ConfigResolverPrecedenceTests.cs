@@ -67,14 +67,14 @@ public sealed class ConfigResolverPrecedenceTests
     }
 
     [TestMethod]
-    public void RootLayersResolveRelativeValuesAgainstTheWorkingDirectory()
+    public void RootLayersResolveRelativeValuesAgainstTheBaseFolder()
     {
         _ws.WriteRepoYaml(FullYaml);
         _ws.Variables["ATMOS_CI_CACHE_ROOT"] = "env-root";
-        Assert.AreEqual(Path.Combine(_ws.Project, "prop-root"), _ws.Resolve(new CacheSettings { Root = "prop-root" }).Root);
-        Assert.AreEqual(Path.Combine(_ws.Project, "env-root"), _ws.Resolve().Root);
+        Assert.AreEqual(Path.Combine(_ws.Repo, "prop-root"), _ws.Resolve(new CacheSettings { Root = "prop-root" }).Root);
+        Assert.AreEqual(Path.Combine(_ws.Repo, "env-root"), _ws.Resolve().Root);
         _ws.Variables.Remove("ATMOS_CI_CACHE_ROOT");
-        Assert.AreEqual(Path.Combine(_ws.Project, "yaml-root"), _ws.Resolve().Root);
+        Assert.AreEqual(Path.Combine(_ws.Repo, "yaml-root"), _ws.Resolve().Root);
     }
 
     [TestMethod]
@@ -117,11 +117,11 @@ public sealed class ConfigResolverPrecedenceTests
         _ws.Variables["ATMOS_CI_CACHE_LOCAL_DIR"] = "env-store";
         var fromProperties = _ws.Resolve(new CacheSettings { Backend = "None", LocalDirectory = "prop-store" });
         Assert.AreEqual(BackendNames.None, fromProperties.Backend);
-        Assert.AreEqual(Path.Combine(_ws.Project, "prop-store"), fromProperties.LocalDirectory);
+        Assert.AreEqual(Path.Combine(_ws.Repo, "prop-store"), fromProperties.LocalDirectory);
 
         var fromEnvironment = _ws.Resolve();
         Assert.AreEqual(BackendNames.Local, fromEnvironment.Backend);
-        Assert.AreEqual(Path.Combine(_ws.Project, "env-store"), fromEnvironment.LocalDirectory);
+        Assert.AreEqual(Path.Combine(_ws.Repo, "env-store"), fromEnvironment.LocalDirectory);
     }
 
     [TestMethod]

@@ -104,9 +104,15 @@ public sealed class ConfigResolverValidationTests
         KeyExpectations.MessageContains(Fails(new CacheSettings { Key = "k-{{ .Nope }}" }), "\"k-{{ .Nope }}\"", ".Nope");
 
     [TestMethod]
-    public void BadRestoreKeyTemplateIsAConfigurationError() =>
-        KeyExpectations.MessageContains(
-            Fails(new CacheSettings { Key = "k", RestoreKeys = "ok-;bad-{{ now }}" }), "\"bad-{{ now }}\"", "now");
+    public void BadRestoreKeyTemplateIsLeftOutWithTheReason()
+    {
+        // The Atmos CLI skips a restore key it cannot render; only the primary key stops the build.
+        var config = _ws.Resolve(new CacheSettings { Key = "k", RestoreKeys = "ok-;bad-{{ now }};also-{{ .Nope }};last-" });
+        Assert.AreEqual("ok-|last-", string.Join("|", config.RestoreKeys));
+        Assert.AreEqual("bad-{{ now }}|also-{{ .Nope }}", string.Join("|", config.SkippedRestoreKeys.Select(s => s.Template)));
+        StringAssert.Contains(config.SkippedRestoreKeys[0].Reason, "function \"now\" not defined");
+        StringAssert.Contains(config.SkippedRestoreKeys[1].Reason, "map has no entry for key \"Nope\"");
+    }
 
     [TestMethod]
     public void RenderedKeysAreValidated()

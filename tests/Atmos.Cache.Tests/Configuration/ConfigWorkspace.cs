@@ -31,6 +31,9 @@ internal sealed class ConfigWorkspace : IDisposable
 
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>An environment over <see cref="Variables"/>.</summary>
+    public IEnvironment Environment => new DictionaryEnvironment(Variables);
+
     /// <summary>Writes a file relative to the outside folder (e.g. "repo/atmos.yaml").</summary>
     public string Write(string relativePath, string content) => _temp.WriteFile(relativePath, content);
 

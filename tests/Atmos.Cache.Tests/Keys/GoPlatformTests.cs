@@ -17,8 +17,21 @@ public sealed class GoPlatformTests
     public void ArchitecturesMapToGoArch(Architecture architecture, string goArch) =>
         Assert.AreEqual(goArch, GoPlatform.FromArchitecture(architecture));
 
+    /// <summary>Go's documented GOARCH values (go.dev/doc/install/source).</summary>
+    private static readonly string[] GoArchitectures =
+        ["386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"];
+
     [TestMethod]
-    public void CurrentPlatformUsesGoNames()
+    public void EveryDotNetArchitectureMapsToADocumentedGoArch()
+    {
+        foreach (var architecture in Enum.GetValues<Architecture>())
+        {
+            CollectionAssert.Contains(GoArchitectures, GoPlatform.FromArchitecture(architecture), architecture.ToString());
+        }
+    }
+
+    [TestMethod]
+    public void CurrentPlatformIsWhatTheOperatingSystemReportsInGoNames()
     {
         Assert.AreEqual(KeyExpectations.Os, GoPlatform.Os);
         Assert.AreEqual(KeyExpectations.Arch, GoPlatform.Arch);

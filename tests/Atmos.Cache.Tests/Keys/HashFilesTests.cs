@@ -12,8 +12,13 @@ public sealed class HashFilesTests
     [TestCleanup]
     public void Cleanup() => _dir.Dispose();
 
-    private string HashFiles(params string[] patterns) =>
-        KeyTemplate.Render("{{ hashFiles " + string.Join(' ', patterns.Select(p => "`" + p + "`")) + " }}", _dir.Path);
+    private string HashFiles(params string[] patterns) => Render(recursiveDoubleStar: false, patterns);
+
+    // MSBuild properties (read only by this package) may use a recursive "**".
+    private string HashFilesRecursive(params string[] patterns) => Render(recursiveDoubleStar: true, patterns);
+
+    private string Render(bool recursiveDoubleStar, string[] patterns) =>
+        KeyTemplate.Render("{{ hashFiles " + string.Join(' ', patterns.Select(p => "`" + p + "`")) + " }}", _dir.Path, recursiveDoubleStar);
 
     [TestMethod]
     public void SingleFileIsHashedByNameAndContent()
@@ -88,7 +93,7 @@ public sealed class HashFilesTests
     {
         _dir.WriteFile("a.lock", "a");
         var unmatched = new List<string>();
-        var key = KeyTemplate.Render("k-{{ hashFiles \"*.lock\" \"typo.lokc\" }}-{{ hashFiles \"none/*\" }}", _dir.Path, unmatched);
+        var key = KeyTemplate.Render("k-{{ hashFiles \"*.lock\" \"typo.lokc\" }}-{{ hashFiles \"none/*\" }}", _dir.Path, recursiveDoubleStar: false, unmatched);
         CollectionAssert.AreEqual(new[] { "typo.lokc", "none/*" }, unmatched);
         StringAssert.EndsWith(key, "-no-files");
     }
@@ -156,38 +161,38 @@ public sealed class HashFilesTests
     }
 
     [TestMethod]
-    public void DoubleStarMatchesZeroOrMoreFoldersIncludingHiddenOnes()
+    public void RecursiveDoubleStarMatchesZeroOrMoreFoldersIncludingHiddenOnes()
     {
         var top = _dir.WriteFile("top.csproj", "t");
         var nested = _dir.WriteFile("src/app/app.csproj", "a");
         var hidden = _dir.WriteFile(".config/tool.csproj", "h");
         _dir.WriteFile("src/app/app.cs", "code");
-        Assert.AreEqual(KeyExpectations.HashOfSorted(top, nested, hidden), HashFiles("**/*.csproj"));
+        Assert.AreEqual(KeyExpectations.HashOfSorted(top, nested, hidden), HashFilesRecursive("**/*.csproj"));
     }
 
     [TestMethod]
-    public void DoubleStarInTheMiddleMatchesAtEveryDepth()
+    public void RecursiveDoubleStarInTheMiddleMatchesAtEveryDepth()
     {
         var direct = _dir.WriteFile("src/packages.lock.json", "0");
         var deep = _dir.WriteFile("src/a/b/packages.lock.json", "2");
         _dir.WriteFile("other/packages.lock.json", "x");
-        Assert.AreEqual(KeyExpectations.HashOfSorted(direct, deep), HashFiles("src/**/packages.lock.json"));
+        Assert.AreEqual(KeyExpectations.HashOfSorted(direct, deep), HashFilesRecursive("src/**/packages.lock.json"));
     }
 
     [TestMethod]
-    public void TrailingDoubleStarMatchesEveryFileBelow()
+    public void RecursiveTrailingDoubleStarMatchesEveryFileBelow()
     {
         var a = _dir.WriteFile("cfg/a.yaml", "a");
         var b = _dir.WriteFile("cfg/sub/b.yaml", "b");
         _dir.WriteFile("outside.yaml", "o");
-        Assert.AreEqual(KeyExpectations.HashOfSorted(a, b), HashFiles("cfg/**"));
+        Assert.AreEqual(KeyExpectations.HashOfSorted(a, b), HashFilesRecursive("cfg/**"));
     }
 
     [TestMethod]
-    public void RepeatedDoubleStarYieldsEachFileOnce()
+    public void RecursiveRepeatedDoubleStarYieldsEachFileOnce()
     {
         var a = _dir.WriteFile("x/y/a.lock", "a");
-        Assert.AreEqual(KeyExpectations.HashOf(a), HashFiles("**/**/*.lock"));
+        Assert.AreEqual(KeyExpectations.HashOf(a), HashFilesRecursive("**/**/*.lock"));
     }
 
     [TestMethod]
@@ -196,5 +201,24 @@ public sealed class HashFilesTests
         var top = _dir.WriteFile("ab.lock", "t");
         _dir.WriteFile("sub/ab.lock", "s");
         Assert.AreEqual(KeyExpectations.HashOf(top), HashFiles("a**.lock"));
+    }
+
+    [TestMethod]
+    public void WithoutTheRecursiveOptionDoubleStarMatchesLikeStarAsInGo()
+    {
+        // Go's filepath.Glob (what the Atmos CLI uses): "**/*.lock" is "*/*.lock", one folder deep only.
+        _dir.WriteFile("top.lock", "t");
+        var one = _dir.WriteFile("a/one.lock", "1");
+        _dir.WriteFile("a/b/two.lock", "2");
+        Assert.AreEqual(KeyExpectations.HashOf(one), HashFiles("**/*.lock"));
+        Assert.AreNotEqual(HashFiles("**/*.lock"), HashFilesRecursive("**/*.lock"));
+    }
+
+    [TestMethod]
+    public void WithoutTheRecursiveOptionTrailingDoubleStarMatchesOneLevelOfNames()
+    {
+        var a = _dir.WriteFile("cfg/a.yaml", "a");
+        _dir.WriteFile("cfg/sub/b.yaml", "b");
+        Assert.AreEqual(KeyExpectations.HashOf(a), HashFiles("cfg/**"));
     }
 }

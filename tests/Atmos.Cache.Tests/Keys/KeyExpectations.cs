@@ -1,26 +1,58 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Tests.Archiving;
 
 namespace Atmos.Cache.Tests.Keys;
 
 /// <summary>Expected values computed independently of the code under test.</summary>
 internal static class KeyExpectations
 {
-    /// <summary>Go's GOOS for this machine.</summary>
-    public static string Os =>
-        OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "darwin" : OperatingSystem.IsLinux() ? "linux" : "unknown";
+    /// <summary>Go's GOOS for this machine, from the kernel's own name (<c>uname -s</c>).</summary>
+    public static string Os => Platform.Value.Os;
 
-    /// <summary>Go's GOARCH for this process.</summary>
-    public static string Arch => RuntimeInformation.ProcessArchitecture switch
+    /// <summary>Go's GOARCH for this machine, from the kernel's machine name (<c>uname -m</c>).</summary>
+    public static string Arch => Platform.Value.Arch;
+
+    private static readonly Lazy<(string Os, string Arch)> Platform = new(ReadPlatform);
+
+    /// <summary>
+    /// The platform as the operating system reports it, translated with Go's documented GOOS and
+    /// GOARCH names (go.dev/doc/install/source, "$GOOS and $GOARCH"): an answer that does not go
+    /// through <c>RuntimeInformation</c>, which the code under test reads.
+    /// </summary>
+    private static (string Os, string Arch) ReadPlatform()
     {
-        Architecture.X64 => "amd64",
-        Architecture.Arm64 => "arm64",
-        Architecture.X86 => "386",
-        Architecture.Arm => "arm",
-        var other => other.ToString().ToLowerInvariant(),
-    };
+        if (OperatingSystem.IsWindows())
+        {
+            return ("windows", Environment.GetEnvironmentVariable("PROCESSOR_ARCHITECTURE") switch
+            {
+                "AMD64" => "amd64",
+                "ARM64" => "arm64",
+                "x86" => "386",
+                var other => other?.ToLowerInvariant() ?? "unknown",
+            });
+        }
+
+        var uname = Tools.Run("uname", "-s", "-m").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var os = uname[0] switch
+        {
+            "Linux" => "linux",
+            "Darwin" => "darwin",
+            "FreeBSD" => "freebsd",
+            var other => other.ToLowerInvariant(),
+        };
+        var arch = uname[1] switch
+        {
+            "x86_64" or "amd64" => "amd64",
+            "aarch64" or "arm64" => "arm64",
+            "i386" or "i686" => "386",
+            "armv6l" or "armv7l" => "arm",
+            "loongarch64" => "loong64",
+            var other => other, // s390x, ppc64le, riscv64: the same in both
+        };
+        return (os, arch);
+    }
 
     /// <summary>First 16 hex characters of SHA-256 over each file's base name then bytes, in the given order.</summary>
     public static string HashOf(params string[] filesInOrder)

@@ -18,7 +18,7 @@ public sealed class CacheManagerTests
     private CancellationToken Cancel => TestContext.CancellationToken;
 
     [TestMethod]
-    public async Task FirstRestore_IsAMiss_AndIsRecorded_SoASecondRestoreIsSkipped()
+    public async Task FirstRestoreIsAMissAndIsRecordedSoASecondRestoreIsSkipped()
     {
         using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp));
@@ -34,7 +34,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task SaveAfterMiss_Uploads_ThenASecondSaveIsSkipped()
+    public async Task SaveAfterMissUploadsThenASecondSaveIsSkipped()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -54,7 +54,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task ExactHit_RestoresTheIdenticalTree_AndTheFollowingSaveIsSkipped()
+    public async Task ExactHitRestoresTheIdenticalTreeAndTheFollowingSaveIsSkipped()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -76,7 +76,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task PrefixHit_RestoresTheNewestMatch_AndSaveStoresTheNewKey()
+    public async Task PrefixHitRestoresTheNewestMatchAndSaveStoresTheNewKey()
     {
         using var temp = new TempFolder();
         var old = TestConfigs.For(temp, "deps-linux-old");
@@ -102,7 +102,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task Save_KeyAlreadyStoredByAnotherJob_CountsAsSaved()
+    public async Task SaveKeyAlreadyStoredByAnotherJobCountsAsSaved()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -121,7 +121,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task Restore_OfACorruptEntry_FailsAndLeavesTheRootAsItWas()
+    public async Task RestoreOfACorruptEntryFailsAndLeavesTheRootAsItWas()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -140,7 +140,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task Save_WithoutARoot_IsSkipped()
+    public async Task SaveWithoutARootIsSkipped()
     {
         using var temp = new TempFolder();
 
@@ -152,7 +152,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task InvalidKey_IsAConfigurationError_BeforeAnyWork()
+    public async Task InvalidKeyIsAConfigurationErrorBeforeAnyWork()
     {
         using var temp = new TempFolder();
         var manager = ManagerFor(TestConfigs.For(temp, "has,comma"));
@@ -163,7 +163,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task Delete_RemovesTheEntry_AndRejectsAnEmptyKey()
+    public async Task DeleteRemovesTheEntryAndRejectsAnEmptyKey()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -178,7 +178,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task ZstdSave_IsStoredInItsOwnNamespace_AndRestores()
+    public async Task ZstdSaveIsStoredInItsOwnNamespaceAndRestores()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
@@ -196,7 +196,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task LeftoversOfACrashedRestore_AreRemovedByTheNextOperation()
+    public async Task LeftoversOfACrashedRestoreAreRemovedByTheNextOperation()
     {
         using var temp = new TempFolder();
         var config = TestConfigs.For(temp);
@@ -208,6 +208,59 @@ public sealed class CacheManagerTests
         await ManagerFor(config).SaveAsync(Cancel);
 
         Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
+    }
+
+    [TestMethod]
+    public async Task WithZstdConfigured_ARestoreFindsTheAtmosGzipEntry_AndTheSaveStillWritesZstd()
+    {
+        using var temp = new TempFolder();
+        var atmos = TestConfigs.For(temp) with { Compression = ArchiveCompression.Gzip };
+        SampleTree.Create(atmos.Root);
+        await ManagerFor(atmos).SaveAsync(Cancel);
+        var saved = TreeListing.OfContent(atmos.Root);
+        var zstd = atmos with { Compression = ArchiveCompression.Zstd, Root = temp.Combine("zstd-root") };
+        var manager = ManagerFor(zstd);
+
+        var restored = await manager.RestoreAsync(Cancel);
+        var save = await manager.SaveAsync(Cancel);
+
+        Assert.IsTrue(restored.Hit, "the gzip namespace is looked in before reporting a miss");
+        Assert.IsTrue(restored.Exact);
+        TreeListing.AssertSame(saved, TreeListing.OfContent(zstd.Root));
+        Assert.IsTrue(save.Saved);
+        Assert.IsFalse(save.Skipped, "the zstd entry is written even though the gzip entry had the exact key");
+        var entries = await manager.ListAsync("", Cancel);
+        CollectionAssert.AreEquivalent(
+            new[] { CacheVersion.For(ArchiveCompression.Gzip), CacheVersion.For(ArchiveCompression.Zstd) },
+            entries.Select(e => e.Version).ToArray());
+
+        var again = await ManagerFor(zstd with { Root = temp.Combine("third-root") }).RestoreAsync(Cancel);
+        Assert.IsTrue(again.Exact);
+    }
+
+    [TestMethod]
+    public async Task WithZstdConfigured_AMissInBothNamespacesIsAMiss()
+    {
+        using var temp = new TempFolder();
+        var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
+
+        var restored = await ManagerFor(zstd).RestoreAsync(Cancel);
+
+        Assert.IsFalse(restored.Hit);
+        Assert.AreEqual(RestoredFrom.Miss, new StateMarker(zstd.Root).Get(zstd.Key)!.RestoredFrom);
+    }
+
+    [TestMethod]
+    public async Task WithGzipConfigured_TheZstdNamespaceIsNeverRead()
+    {
+        using var temp = new TempFolder();
+        var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
+        SampleTree.Create(zstd.Root);
+        await ManagerFor(zstd).SaveAsync(Cancel);
+
+        var restored = await ManagerFor(zstd with { Compression = ArchiveCompression.Gzip, Root = temp.Combine("gzip-root") }).RestoreAsync(Cancel);
+
+        Assert.IsFalse(restored.Hit, "the Atmos CLI cannot read zstd entries, so the gzip namespace stays gzip-only");
     }
 
     private static CacheManager ManagerFor(CacheConfig config) =>

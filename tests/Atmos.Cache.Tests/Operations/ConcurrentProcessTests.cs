@@ -13,7 +13,7 @@ public sealed class ConcurrentProcessTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task TwoProcessesOnOneRoot_RestoreOnce_AndSaveOnce()
+    public async Task TwoProcessesOnOneRootRestoreOnceAndSaveOnce()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("root");
@@ -35,7 +35,9 @@ public sealed class ConcurrentProcessTests
     private static Process Start(string root, string store, string key, string go)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Atmos.Cache.ProcessHost.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The dotnet that runs these tests, so the host runs on the same runtime (8 or 10).
+        var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { host, root, store, key, go })
         {
             info.ArgumentList.Add(argument);

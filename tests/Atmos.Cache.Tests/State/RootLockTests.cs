@@ -10,7 +10,7 @@ public sealed class RootLockTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task AcquireAsync_WaitsUntilTheHolderReleases()
+    public async Task AcquireAsyncWaitsUntilTheHolderReleases()
     {
         using var root = new TempFolder();
         var logger = new CapturingLogger();
@@ -25,7 +25,7 @@ public sealed class RootLockTests
     }
 
     [TestMethod]
-    public async Task AcquireAsync_HonoursCancellationWhileWaiting()
+    public async Task AcquireAsyncHonoursCancellationWhileWaiting()
     {
         using var root = new TempFolder();
         var logger = new CapturingLogger();
@@ -40,7 +40,7 @@ public sealed class RootLockTests
     }
 
     [TestMethod]
-    public async Task AcquireAsync_CreatesTheStateFolder()
+    public async Task AcquireAsyncCreatesTheStateFolder()
     {
         using var temp = new TempFolder();
         var root = temp.Combine("not-yet");

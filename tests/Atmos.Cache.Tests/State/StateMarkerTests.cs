@@ -8,7 +8,7 @@ namespace Atmos.Cache.Tests.State;
 public sealed class StateMarkerTests
 {
     [TestMethod]
-    public void Get_ReturnsNull_WhenNoMarkerExists()
+    public void GetReturnsNullWhenNoMarkerExists()
     {
         using var root = new TempFolder();
 
@@ -16,7 +16,7 @@ public sealed class StateMarkerTests
     }
 
     [TestMethod]
-    public void Set_WritesTheAtmosJsonShape()
+    public void SetWritesTheAtmosJsonShape()
     {
         using var root = new TempFolder();
         var marker = new StateMarker(root.Path);
@@ -34,7 +34,7 @@ public sealed class StateMarkerTests
     }
 
     [TestMethod]
-    public void Get_ReadsAMarkerWrittenByTheAtmosCli()
+    public void GetReadsAMarkerWrittenByTheAtmosCli()
     {
         using var root = new TempFolder();
         root.WriteFile(".atmos-cache/state.json", """
@@ -53,7 +53,7 @@ public sealed class StateMarkerTests
     }
 
     [TestMethod]
-    public void Get_TreatsACorruptMarkerAsEmpty()
+    public void GetTreatsACorruptMarkerAsEmpty()
     {
         using var root = new TempFolder();
         root.WriteFile(".atmos-cache/state.json", "{ not json");
@@ -62,7 +62,7 @@ public sealed class StateMarkerTests
     }
 
     [TestMethod]
-    public void Set_LeavesNoTemporaryFilesBehind()
+    public void SetLeavesNoTemporaryFilesBehind()
     {
         using var root = new TempFolder();
         var marker = new StateMarker(root.Path);

@@ -15,7 +15,7 @@ public sealed class GrowingArchiveReadStreamTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [TestMethod]
-    public async Task A_reader_follows_ranges_written_out_of_order_and_reads_every_byte()
+    public async Task AReaderFollowsRangesWrittenOutOfOrderAndReadsEveryByte()
     {
         using var temp = new TempFolder();
         var content = new byte[(3 << 20) + 12345];
@@ -27,7 +27,7 @@ public sealed class GrowingArchiveReadStreamTests
         await using var stream = new GrowingArchiveReadStream(archive, content.Length, CancellationToken.None);
 
         // The extractor reads synchronously on its own thread.
-        var reading = Task.Factory.StartNew(() => ReadAll(stream), TaskCreationOptions.LongRunning);
+        var reading = Task.Factory.StartNew(() => SampleData.ReadAll(stream), TaskCreationOptions.LongRunning);
         var tracker = new ContiguousPrefixTracker(archive);
         using (file)
         {
@@ -45,7 +45,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task A_read_waits_until_its_range_is_complete_even_when_the_bytes_are_already_in_the_file()
+    public async Task AReadWaitsUntilItsRangeIsCompleteEvenWhenTheBytesAreAlreadyInTheFile()
     {
         using var temp = new TempFolder();
         var content = RandomBytes(1000, seed: 7);
@@ -68,7 +68,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task The_end_is_reported_only_once_the_download_completed()
+    public async Task TheEndIsReportedOnlyOnceTheDownloadCompleted()
     {
         using var temp = new TempFolder();
         var content = RandomBytes(4096, seed: 8);
@@ -90,7 +90,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task A_download_failure_is_thrown_by_a_waiting_read()
+    public async Task ADownloadFailureIsThrownByAWaitingRead()
     {
         using var temp = new TempFolder();
         var (archive, file) = Presized(temp, 1000);
@@ -106,7 +106,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task After_a_failure_even_bytes_that_arrived_are_not_served_so_the_extraction_stops_at_once()
+    public async Task AfterAFailureEvenBytesThatArrivedAreNotServedSoTheExtractionStopsAtOnce()
     {
         using var temp = new TempFolder();
         var content = RandomBytes(1000, seed: 9);
@@ -129,7 +129,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task Cancelling_the_stream_token_ends_a_waiting_synchronous_read()
+    public async Task CancellingTheStreamTokenEndsAWaitingSynchronousRead()
     {
         using var temp = new TempFolder();
         var (archive, file) = Presized(temp, 1000);
@@ -144,7 +144,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task Cancelling_the_read_token_ends_a_waiting_asynchronous_read()
+    public async Task CancellingTheReadTokenEndsAWaitingAsynchronousRead()
     {
         using var temp = new TempFolder();
         var (archive, file) = Presized(temp, 1000);
@@ -159,7 +159,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task A_download_that_completes_shorter_than_reported_is_an_error()
+    public async Task ADownloadThatCompletesShorterThanReportedIsAnError()
     {
         using var temp = new TempFolder();
         var (archive, file) = Presized(temp, 1000);
@@ -174,7 +174,7 @@ public sealed class GrowingArchiveReadStreamTests
     }
 
     [TestMethod]
-    public async Task Seeking_to_the_trailer_waits_for_the_last_range()
+    public async Task SeekingToTheTrailerWaitsForTheLastRange()
     {
         using var temp = new TempFolder();
         var content = RandomBytes(1000, seed: 10);
@@ -209,24 +209,5 @@ public sealed class GrowingArchiveReadStreamTests
         var bytes = new byte[count];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        // Small reads exercise the stream's own buffer; a large one its direct path.
-        var small = new byte[3000];
-        var large = new byte[1 << 20];
-        for (var i = 0; ; i++)
-        {
-            var buffer = i % 2 == 0 ? small : large;
-            var n = stream.Read(buffer, 0, buffer.Length);
-            if (n == 0)
-            {
-                return copy.ToArray();
-            }
-
-            copy.Write(buffer, 0, n);
-        }
     }
 }

@@ -31,19 +31,20 @@ internal static class ArchiveFormat
     }
 
     /// <summary>
-    /// The ISIZE field of a gzip file (uncompressed size mod 2^32, its last 4 bytes). .NET's GZipStream
-    /// reports a stream cut inside its trailer as a clean end, so the restore compares this afterwards.
+    /// The ISIZE field of a gzip member (uncompressed size mod 2^32, its last 4 bytes) that ends at
+    /// <paramref name="dataEnd"/>. .NET's GZipStream reports a stream cut inside that field as a clean
+    /// end, so the restore compares this afterwards.
     /// </summary>
-    public static uint ReadGzipSizeTrailer(Stream archive)
+    public static uint ReadGzipSizeTrailer(Stream archive, long dataEnd)
     {
         const int MinimumGzipLength = 18;
-        if (archive.Length < MinimumGzipLength)
+        if (dataEnd < MinimumGzipLength)
         {
             throw new CacheArchiveException("The cache archive is truncated: it is too short to be a gzip file. It was not restored; save the cache again.");
         }
 
         Span<byte> trailer = stackalloc byte[4];
-        archive.Position = archive.Length - 4;
+        archive.Position = dataEnd - 4;
         archive.ReadExactly(trailer);
         archive.Position = 0;
         return BinaryPrimitives.ReadUInt32LittleEndian(trailer);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Atmos.Cache.Archiving.Trailer;
 
 namespace Atmos.Cache.Archiving.Compression;
 
@@ -31,6 +32,12 @@ internal abstract class ChunkCompressor : IDisposable
 
     /// <summary>Compresses what is left and writes the end of the compressed stream.</summary>
     public abstract void Complete(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the compressor adds to the archive's trailer (for example where its chunks start),
+    /// read after <see cref="Complete"/>; none by default.
+    /// </summary>
+    public virtual IReadOnlyList<TrailerRecord> TrailerRecords => [];
 
     protected void ReturnChunk(byte[] chunk) => _free.Add(chunk);
 

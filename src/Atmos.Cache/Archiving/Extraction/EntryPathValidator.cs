@@ -1,19 +1,23 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Errors;
-using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Archiving.Extraction;
 
 /// <summary>
-/// Turns a tar entry name into a safe root-relative path, or refuses the archive: no '..', no
-/// absolute paths or drive letters, no backslashes or NULs, nothing under the excluded folders.
+/// Turns a tar entry name into a safe root-relative path, or refuses the archive. On every OS: no '..',
+/// no absolute paths, no NULs. Only on Windows, where they are hazards, also no drive letters,
+/// backslashes, colons, reserved device names or other names Windows cannot hold; elsewhere those are
+/// ordinary names that this package's own archiver writes (a file <c>c:drive.txt</c> on Linux).
 /// </summary>
 internal static class EntryPathValidator
 {
-    /// <summary>The normalised root-relative path ("" for the root itself).</summary>
+    /// <summary>The normalised root-relative path ("" for the root itself), with the rules of this OS.</summary>
+    public static string Normalize(string name) => Normalize(name, OperatingSystem.IsWindows());
+
+    /// <summary>The normalised root-relative path; <paramref name="windowsRules"/> adds the Windows-only refusals.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static string Normalize(string name)
+    public static string Normalize(string name, bool windowsRules)
     {
         if (name.Length == 0)
         {
@@ -25,14 +29,14 @@ internal static class EntryPathValidator
             throw Unsafe(name, "contains a NUL character");
         }
 
-        if (name.Contains('\\'))
-        {
-            throw Unsafe(name, "contains a backslash");
-        }
-
         if (name.StartsWith('/'))
         {
             throw Unsafe(name, "is an absolute path");
+        }
+
+        if (windowsRules && name.Contains('\\'))
+        {
+            throw Unsafe(name, "contains a backslash (a folder separator on Windows)");
         }
 
         var segments = new List<string>();
@@ -48,22 +52,12 @@ internal static class EntryPathValidator
                 throw Unsafe(name, "contains a '..' component");
             }
 
-            if (segments.Count == 0 && segment.Length >= 2 && segment[1] == ':' && char.IsAsciiLetter(segment[0]))
+            if (windowsRules && WindowsNames.Hazard(segment, isFirst: segments.Count == 0) is { } hazard)
             {
-                throw Unsafe(name, "starts with a drive letter");
-            }
-
-            if (OperatingSystem.IsWindows() && segment.Contains(':'))
-            {
-                throw Unsafe(name, "contains ':' (an alternate data stream on Windows)");
+                throw Unsafe(name, hazard);
             }
 
             segments.Add(segment);
-        }
-
-        if (segments.Count > 0 && ArchiveExclusions.Match(segments[0]) is { } excluded)
-        {
-            throw Unsafe(name, $"is inside {ArchiveExclusions.Describe(excluded)}, which a cache may never write");
         }
 
         return string.Join('/', segments);

@@ -38,6 +38,9 @@ internal sealed class StagingExtractor
 
     public long ContentBytes { get; private set; }
 
+    /// <summary>Entries under the state folder or an auth folder: skipped, never written (Atmos v1.222 and older archived them).</summary>
+    public long SkippedExcluded { get; private set; }
+
     /// <summary>Archived folders with their mode and modification time (last entry wins).</summary>
     public Dictionary<string, (int Mode, DateTime ModifiedUtc)> Folders { get; } = new(StringComparer.Ordinal);
 
@@ -62,6 +65,13 @@ internal sealed class StagingExtractor
                 }
 
                 // "./" from `tar -C root .`: the root already exists.
+                continue;
+            }
+
+            if (ArchiveExclusions.MatchPath(relative) is not null)
+            {
+                // Never written: the reader skips the content with the next header.
+                SkippedExcluded++;
                 continue;
             }
 

@@ -42,7 +42,7 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
     public static ICacheBackend Create(BackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var settings = GitHubBackendSettings.FromEnvironment(options.Environment, options.Config.WorkingDirectory, options.Options);
+        var settings = GitHubBackendSettings.FromEnvironment(options.Environment, options.Config.WorkingDirectory);
         return new GitHubActionsBackend(settings, options.Logger);
     }
 

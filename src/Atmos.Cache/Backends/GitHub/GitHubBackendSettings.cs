@@ -28,14 +28,13 @@ public sealed record GitHubBackendSettings
     public RetrySettings Retry { get; init; } = new();
 
     /// <summary>
-    /// Reads the settings from the environment. Owner and repo come from the <c>owner</c>/<c>repo</c>
-    /// options, else <c>GITHUB_REPOSITORY</c>, else the <c>origin</c> remote of the git clone holding
-    /// <paramref name="workingDirectory"/>.
+    /// Reads the settings from the environment. Owner and repo come from <c>GITHUB_REPOSITORY</c>,
+    /// else the <c>origin</c> remote of the git clone holding <paramref name="workingDirectory"/>.
     /// </summary>
-    public static GitHubBackendSettings FromEnvironment(IEnvironment environment, string? workingDirectory, IReadOnlyDictionary<string, string>? options = null)
+    public static GitHubBackendSettings FromEnvironment(IEnvironment environment, string? workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var repository = RepositoryResolver.Resolve(environment, workingDirectory, options ?? new Dictionary<string, string>());
+        var repository = RepositoryResolver.Resolve(environment, workingDirectory);
         return new GitHubBackendSettings
         {
             ResultsUrl = NonEmpty(environment.Get(GitHubEnvironment.ResultsUrl)),

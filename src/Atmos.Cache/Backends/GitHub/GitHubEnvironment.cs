@@ -1,7 +1,7 @@
 namespace Atmos.Cache.Backends.GitHub;
 
 /// <summary>The environment variables the GitHub Actions backend reads, and the messages that name them.</summary>
-public static class GitHubEnvironment
+internal static class GitHubEnvironment
 {
     public const string RuntimeToken = "ACTIONS_RUNTIME_TOKEN";
     public const string ResultsUrl = "ACTIONS_RESULTS_URL";

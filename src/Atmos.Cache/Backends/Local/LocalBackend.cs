@@ -34,9 +34,8 @@ public sealed class LocalBackend : ICacheBackend
 
     public string Name => TypeName;
 
-    /// <summary>The factory the registry uses: the store is the configured local directory, or the <c>directory</c> option.</summary>
-    public static ICacheBackend Create(BackendOptions options) =>
-        new LocalBackend(options.Options.TryGetValue("directory", out var directory) ? directory : options.Config.LocalDirectory);
+    /// <summary>The factory the registry uses: the store is the configured local directory.</summary>
+    public static ICacheBackend Create(BackendOptions options) => new LocalBackend(options.Config.LocalDirectory);
 
     public async Task SaveAsync(string key, string version, string archivePath, CancellationToken cancellationToken)
     {

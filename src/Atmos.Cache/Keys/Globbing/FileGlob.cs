@@ -9,7 +9,8 @@ namespace Atmos.Cache.Keys.Globbing;
 /// exists (file or folder), and a malformed pattern matches nothing.
 /// </para>
 /// <para>
-/// Extension: an element that is exactly <c>**</c> matches zero or more folders, so <c>src/**/*.csproj</c>
+/// Extension, only when asked for (patterns from MSBuild properties, which the Atmos CLI never reads):
+/// an element that is exactly <c>**</c> matches zero or more folders, so <c>src/**/*.csproj</c>
 /// finds project files at any depth below <c>src</c>; a trailing <c>**</c> means <c>**/*</c> (everything
 /// below). Hidden folders are descended into; folder symbolic links are not (they could loop). Each path is
 /// returned once per pattern.
@@ -30,7 +31,8 @@ internal static class FileGlob
     /// <summary>Whether the pattern uses the <c>**</c> extension.</summary>
     internal static bool HasDoubleStar(string pattern) => Elements(pattern).Contains(DoubleStar);
 
-    internal static List<string> Expand(string pattern)
+    /// <summary>Expands <paramref name="pattern"/>; <c>**</c> recurses only with <paramref name="recursiveDoubleStar"/> (else it matches like <c>*</c>, as in Go).</summary>
+    internal static List<string> Expand(string pattern, bool recursiveDoubleStar = true)
     {
         if (GlobPattern.TryParse(pattern) is null)
         {
@@ -38,7 +40,7 @@ internal static class FileGlob
         }
 
         var matches = new List<string>();
-        if (HasDoubleStar(pattern))
+        if (recursiveDoubleStar && HasDoubleStar(pattern))
         {
             ExpandDoubleStar(pattern, matches);
         }

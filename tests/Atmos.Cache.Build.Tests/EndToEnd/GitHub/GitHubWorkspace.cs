@@ -122,25 +122,3 @@ internal static partial class BuildOutput
         Assert.AreEqual(0, warnings.Count, $"{what}: {string.Join('\n', warnings)}\n{result.Tail()}");
     }
 }
-
-/// <summary>A folder's files (relative path and SHA-256), for comparing trees byte for byte.</summary>
-internal static class TreeSnapshot
-{
-    /// <summary>Every file under <paramref name="root"/> except the state folder, sorted.</summary>
-    public static IReadOnlyList<string> Of(string root) =>
-        !Directory.Exists(root)
-            ? []
-            : [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
-                .Where(relative => !relative.StartsWith(".atmos-cache/", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal)
-                .Select(relative => $"{relative} {TempFolder.Sha256(Path.Combine(root, relative))}")];
-
-    /// <summary>Every path under <paramref name="root"/>, the state folder included, with sizes.</summary>
-    public static IReadOnlyList<string> Listing(string root) =>
-        !Directory.Exists(root)
-            ? []
-            : [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
-                .Select(path => $"{Path.GetRelativePath(root, path).Replace('\\', '/')} {(File.Exists(path) ? new FileInfo(path).Length : -1)}")
-                .Order(StringComparer.Ordinal)];
-}

@@ -37,15 +37,3 @@ internal sealed class TransferProgress(string verb, long total, ICacheLogger log
     /// <summary>Takes back bytes of a piece that failed and will be sent again.</summary>
     public void Remove(long bytes) => Interlocked.Add(ref _done, -bytes);
 }
-
-/// <summary>Human-readable byte counts.</summary>
-internal static class Sizes
-{
-    public static string Format(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.0} KiB",
-        _ => $"{bytes} B",
-    };
-}

@@ -6,18 +6,12 @@ namespace Atmos.Cache.Backends.GitHub.Repository;
 internal static class RepositoryResolver
 {
     /// <summary>
-    /// The <c>owner</c>/<c>repo</c> options, else <c>GITHUB_REPOSITORY</c>, else the <c>origin</c>
+    /// <c>GITHUB_REPOSITORY</c>, else the <c>origin</c>
     /// remote of the clone holding <paramref name="workingDirectory"/> when it is hosted on
     /// github.com or on the server named by <c>GITHUB_SERVER_URL</c>; null when none applies.
     /// </summary>
-    public static GitHubRepository? Resolve(IEnvironment environment, string? workingDirectory, IReadOnlyDictionary<string, string> options)
+    public static GitHubRepository? Resolve(IEnvironment environment, string? workingDirectory)
     {
-        if (options.TryGetValue("owner", out var owner) && options.TryGetValue("repo", out var repo)
-            && GitHubRepository.IsName(owner) && GitHubRepository.IsName(repo))
-        {
-            return new GitHubRepository(owner, repo);
-        }
-
         if (GitHubRepository.Parse(environment.Get(GitHubEnvironment.Repository)) is { } fromEnvironment)
         {
             return fromEnvironment;

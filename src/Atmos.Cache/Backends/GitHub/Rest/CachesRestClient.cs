@@ -42,48 +42,45 @@ internal sealed class CachesRestClient(HttpClient http, Uri apiUrl, string owner
     }
 
     /// <summary>Deletes every entry with exactly this key; a 404 means there was none, which is fine.</summary>
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        var url = new Uri($"{_cachesUrl}?key={Uri.EscapeDataString(key)}");
-        const string what = "Deleting the cache entry";
-        return retry.ExecuteAsync(what, retry.Settings.RequestTimeout, async attemptToken =>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, new Uri($"{_cachesUrl}?key={Uri.EscapeDataString(key)}"), "Deleting the cache entry", async (response, what, token) =>
         {
-            using var request = CreateRequest(HttpMethod.Delete, url);
+            if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return true;
+            }
+
+            throw await FailureAsync(response, what, token).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private Task<(IReadOnlyList<CacheEntry> Items, Uri? Next)> GetPageAsync(Uri page, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, page, "Listing caches", async (response, what, token) =>
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await FailureAsync(response, what, token).ConfigureAwait(false);
+            }
+
+            var text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+            var next = response.Headers.TryGetValues("Link", out var links) ? LinkHeader.Next(links) : null;
+            return (ParseEntries(text), SameOrigin(next));
+        }, cancellationToken);
+
+    /// <summary>
+    /// One API request with retries: transient answers and rate limits are retried, any other
+    /// answer goes to <paramref name="read"/>, which returns the result or throws the failure.
+    /// </summary>
+    private Task<T> SendAsync<T>(HttpMethod method, Uri url, string what, Func<HttpResponseMessage, string, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(what, retry.Settings.RequestTimeout, async attemptToken =>
+        {
+            using var request = CreateRequest(method, url);
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
             await ThrowIfTransientAsync(response, what, attemptToken).ConfigureAwait(false);
             using (response)
             {
-                if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return true;
-                }
-
-                throw await FailureAsync(response, what, attemptToken).ConfigureAwait(false);
+                return await read(response, what, attemptToken).ConfigureAwait(false);
             }
         }, cancellationToken);
-    }
-
-    private Task<(IReadOnlyList<CacheEntry> Items, Uri? Next)> GetPageAsync(Uri page, CancellationToken cancellationToken)
-    {
-        const string what = "Listing caches";
-        return retry.ExecuteAsync(what, retry.Settings.RequestTimeout, async attemptToken =>
-        {
-            using var request = CreateRequest(HttpMethod.Get, page);
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
-            await ThrowIfTransientAsync(response, what, attemptToken).ConfigureAwait(false);
-            using (response)
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw await FailureAsync(response, what, attemptToken).ConfigureAwait(false);
-                }
-
-                var text = await response.Content.ReadAsStringAsync(attemptToken).ConfigureAwait(false);
-                var next = response.Headers.TryGetValues("Link", out var links) ? LinkHeader.Next(links) : null;
-                return (ParseEntries(text), SameOrigin(next));
-            }
-        }, cancellationToken);
-    }
 
     /// <summary>
     /// Transient statuses, plus GitHub's rate limits: a 403 that carries Retry-After (secondary
