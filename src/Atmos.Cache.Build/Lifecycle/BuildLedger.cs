@@ -73,6 +73,21 @@ internal sealed partial class BuildLedger : IDisposable
         }
     }
 
+    /// <summary>Records that a project received a request in this build; false when it was already recorded.</summary>
+    public bool Visit(string projectPath)
+    {
+        if (State.Visited.Contains(projectPath, PathComparer))
+        {
+            return false;
+        }
+
+        State.Visited.Add(projectPath);
+        return true;
+    }
+
+    /// <summary>True when the project received a request in this build.</summary>
+    public bool WasVisited(string projectPath) => State.Visited.Contains(projectPath, PathComparer);
+
     /// <summary>True exactly once per session for an operation name.</summary>
     public bool TryClaim(string operation)
     {
@@ -105,7 +120,7 @@ internal sealed partial class BuildLedger : IDisposable
     public void Save()
     {
         var temp = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(State));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(State, LedgerJsonContext.Default.LedgerState));
         File.Move(temp, _path, overwrite: true);
     }
 
@@ -117,7 +132,7 @@ internal sealed partial class BuildLedger : IDisposable
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<LedgerState>(File.ReadAllBytes(path)) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), LedgerJsonContext.Default.LedgerState) : null;
         }
         catch (JsonException)
         {

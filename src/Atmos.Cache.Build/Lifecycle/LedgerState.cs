@@ -32,4 +32,20 @@ internal sealed class LedgerState
     /// <summary>This build's restore failed because the cache service was unavailable or refused it; the save does not try again.</summary>
     [JsonPropertyName("serviceFailed")]
     public bool ServiceFailed { get; set; }
+
+    /// <summary>Full paths of projects that received any request in this build (InitialTargets), built or not.</summary>
+    [JsonPropertyName("visited")]
+    public List<string> Visited { get; set; } = [];
+
+    /// <summary>The solution filter (<c>.slnf</c>) this build was started with, as the entry process saw it; null otherwise.</summary>
+    [JsonPropertyName("solutionFilter")]
+    public string? SolutionFilter { get; set; }
+
+    /// <summary>The "save not done" line was given in this build (it is given once).</summary>
+    [JsonPropertyName("notSavedReported")]
+    public bool NotSavedReported { get; set; }
 }
+
+/// <summary>The ledger's JSON, generated at compile time (no reflection-based serializer in each build step).</summary>
+[JsonSerializable(typeof(LedgerState))]
+internal sealed partial class LedgerJsonContext : JsonSerializerContext;

@@ -90,6 +90,13 @@ public abstract class CacheTask : Task, ICancelableTask
     public string? DefaultBaseDirectory { get; set; }
 
     /// <summary>
+    /// The settings as one item list (the targets' <c>_AtmosCacheSetting</c>): the item spec names the
+    /// setting (<c>Root</c>, <c>Key</c>...), metadata <c>Value</c> holds it. A non-empty value here
+    /// wins over the matching property above.
+    /// </summary>
+    public ITaskItem[]? Settings { get; set; }
+
+    /// <summary>
     /// The id of the current build, shared by every project and node (from <c>AtmosCache.Session.proj</c>).
     /// With it, an operation runs once per build and a warning is given once per build; empty when
     /// the task is called on its own.
@@ -118,9 +125,15 @@ public abstract class CacheTask : Task, ICancelableTask
 
     public sealed override bool Execute()
     {
+        ExecuteAndReportAsync().GetAwaiter().GetResult();
+        return !Log.HasLoggedErrors;
+    }
+
+    private async System.Threading.Tasks.Task ExecuteAndReportAsync()
+    {
         try
         {
-            RunAsync(_cancellation.Token).GetAwaiter().GetResult();
+            await RunAsync(_cancellation.Token).ConfigureAwait(false);
         }
         catch (CacheConfigurationException e)
         {
@@ -134,26 +147,28 @@ public abstract class CacheTask : Task, ICancelableTask
         {
             // Backend, archive, network and disk failures: the cache is an optimisation, so by
             // default the build goes on without it.
-            ReportFailure(e);
+            await ReportFailureAsync(e).ConfigureAwait(false);
         }
-
-        return !Log.HasLoggedErrors;
     }
 
     private async System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken)
     {
-        var config = ResolveConfiguration(Settings(), Environment);
+        var config = ResolvedConfigurations.Resolve(BuildEngine, ToCacheSettings(), Environment, ResolveConfiguration);
         _config = config;
+        Session = BuildSession.Join(SessionId, config.Root, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
         if (!config.Enabled)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
             return;
         }
 
-        ReportSkippedRestoreKeys(config);
+        await ReportSkippedRestoreKeysAsync(config).ConfigureAwait(false);
 
         await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>This build's session (every once-per-build rule), or null when the task runs outside one.</summary>
+    private protected BuildSession? Session { get; private set; }
 
     /// <summary>The operation, with the resolved and enabled configuration.</summary>
     private protected abstract System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken);
@@ -172,19 +187,15 @@ public abstract class CacheTask : Task, ICancelableTask
         return new CacheManager(backend, config, logger);
     }
 
-    /// <summary>Opens this build's ledger, or returns null when the task runs outside a build session.</summary>
-    private protected async Task<BuildLedger?> OpenLedgerAsync(CacheConfig config, CancellationToken cancellationToken) =>
-        string.IsNullOrWhiteSpace(SessionId) ? null : await BuildLedger.OpenAsync(config.Root, SessionId!, cancellationToken).ConfigureAwait(false);
-
     private protected void LogSummary(string line) => Log.LogMessage(MessageImportance.High, "{0}", line);
 
     private protected void LogDetail(string text) => Log.LogMessage(MessageImportance.Low, "{0}", SummaryLine.Prefix + text);
 
     /// <summary>
     /// A failure of the cache: a warning once per build (later repeats go to the Low log), or an
-    /// error with <c>AtmosCacheFailOnError=true</c>.
+    /// error with <c>AtmosCacheFailOnError=true</c>. Called with no ledger open.
     /// </summary>
-    private protected void ReportFailure(Exception exception, string? code = null)
+    private protected async System.Threading.Tasks.Task ReportFailureAsync(Exception exception, string? code = null)
     {
         code ??= FailureCode;
         var message = $"{SummaryLine.Prefix}{Operation} failed: {Describe(exception)}";
@@ -195,7 +206,7 @@ public abstract class CacheTask : Task, ICancelableTask
             return;
         }
 
-        if (!IsFirstWarningOfBuild(code))
+        if (!await IsFirstWarningOfBuildAsync(code).ConfigureAwait(false))
         {
             Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
             return;
@@ -205,12 +216,12 @@ public abstract class CacheTask : Task, ICancelableTask
     }
 
     // One warning per failing template and build (every project resolves the same configuration).
-    private void ReportSkippedRestoreKeys(CacheConfig config)
+    private async System.Threading.Tasks.Task ReportSkippedRestoreKeysAsync(CacheConfig config)
     {
         foreach (var skipped in config.SkippedRestoreKeys)
         {
             var message = $"{SummaryLine.Prefix}the restore key template \"{skipped.Template}\" was left out: {skipped.Reason}";
-            if (IsFirstWarningOfBuild(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template))
+            if (await IsFirstWarningOfBuildAsync(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template).ConfigureAwait(false))
             {
                 Log.LogWarning(null, DiagnosticCodes.RestoreKeySkipped, null, null, 0, 0, 0, 0, "{0}", message);
             }
@@ -222,21 +233,18 @@ public abstract class CacheTask : Task, ICancelableTask
     }
 
     private bool IsStrict() =>
-        _config?.FailOnError ?? string.Equals(FailOnError?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        _config?.FailOnError ?? string.Equals((TaskSettings.ToDictionary(Settings).GetValueOrDefault(nameof(FailOnError)) ?? FailOnError)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
-    private bool IsFirstWarningOfBuild(string code)
+    private async Task<bool> IsFirstWarningOfBuildAsync(string code)
     {
-        if (_config is null || string.IsNullOrWhiteSpace(SessionId))
+        if (Session is null)
         {
             return true;
         }
 
         try
         {
-            using var ledger = BuildLedger.OpenAsync(_config.Root, SessionId!, CancellationToken.None).GetAwaiter().GetResult();
-            var first = ledger.FirstWarning(code);
-            ledger.Save();
-            return first;
+            return await Session.FirstWarningAsync(code, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -250,32 +258,38 @@ public abstract class CacheTask : Task, ICancelableTask
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 
-    private CacheSettings Settings() => new()
+    private CacheSettings ToCacheSettings()
     {
-        Enabled = Enabled,
-        Auto = Auto,
-        Root = Root,
-        Paths = Paths,
-        Key = Key,
-        RestoreKeys = RestoreKeys,
-        Compression = Compression,
-        Backend = Backend,
-        LocalDirectory = LocalDirectory,
-        FailOnError = FailOnError,
-        ReadOnly = ReadOnly,
-        LookupOnly = LookupOnly,
-        FailOnMiss = FailOnMiss,
-        RequireSignature = RequireSignature,
-        S3Bucket = S3Bucket,
-        S3Prefix = S3Prefix,
-        S3Region = S3Region,
-        S3Endpoint = S3Endpoint,
-        S3PathStyle = S3PathStyle,
-        ConfigFile = ConfigFile,
-        WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? ProjectDirectory() : WorkingDirectory,
-        BaseDirectory = BaseDirectory,
-        DefaultBaseDirectory = DefaultBaseDirectory,
-    };
+        var items = TaskSettings.ToDictionary(Settings);
+        string? Pick(string name, string? property) => items.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : property;
+        var workingDirectory = Pick(nameof(WorkingDirectory), WorkingDirectory);
+        return new CacheSettings
+        {
+            Enabled = Pick(nameof(Enabled), Enabled),
+            Auto = Pick(nameof(Auto), Auto),
+            Root = Pick(nameof(Root), Root),
+            Paths = Pick(nameof(Paths), Paths),
+            Key = Pick(nameof(Key), Key),
+            RestoreKeys = Pick(nameof(RestoreKeys), RestoreKeys),
+            Compression = Pick(nameof(Compression), Compression),
+            Backend = Pick(nameof(Backend), Backend),
+            LocalDirectory = Pick(nameof(LocalDirectory), LocalDirectory),
+            FailOnError = Pick(nameof(FailOnError), FailOnError),
+            ReadOnly = Pick(nameof(ReadOnly), ReadOnly),
+            LookupOnly = Pick(nameof(LookupOnly), LookupOnly),
+            FailOnMiss = Pick(nameof(FailOnMiss), FailOnMiss),
+            RequireSignature = Pick(nameof(RequireSignature), RequireSignature),
+            S3Bucket = Pick(nameof(S3Bucket), S3Bucket),
+            S3Prefix = Pick(nameof(S3Prefix), S3Prefix),
+            S3Region = Pick(nameof(S3Region), S3Region),
+            S3Endpoint = Pick(nameof(S3Endpoint), S3Endpoint),
+            S3PathStyle = Pick(nameof(S3PathStyle), S3PathStyle),
+            ConfigFile = Pick(nameof(ConfigFile), ConfigFile),
+            WorkingDirectory = string.IsNullOrWhiteSpace(workingDirectory) ? ProjectDirectory() : workingDirectory,
+            BaseDirectory = Pick(nameof(BaseDirectory), BaseDirectory),
+            DefaultBaseDirectory = Pick(nameof(DefaultBaseDirectory), DefaultBaseDirectory),
+        };
+    }
 
     private string? ProjectDirectory() =>
         BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } project ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(project)) : null;

@@ -52,15 +52,10 @@ public sealed class CiCachePaths : CacheTask
         RestoreKeyItems = Items(report.RestoreKeys);
         Text = report.Render(format);
 
-        using (var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false))
+        if (Session is not null && !await Session.ClaimAsync("paths:" + format, cancellationToken).ConfigureAwait(false))
         {
-            if (ledger is not null && !ledger.TryClaim("paths:" + format))
-            {
-                LogDetail("cache paths already printed in this build.");
-                return;
-            }
-
-            ledger?.Save();
+            LogDetail("cache paths already printed in this build.");
+            return;
         }
 
         var outputFile = Environment.Get(GitHubOutputFile.Variable);

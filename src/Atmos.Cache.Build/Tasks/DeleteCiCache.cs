@@ -21,15 +21,10 @@ public sealed class DeleteCiCache : CacheTask
     private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
     {
         var key = DeleteKey?.Trim() ?? "";
-        using (var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false))
+        if (Session is not null && !await Session.ClaimAsync("delete:" + key, cancellationToken).ConfigureAwait(false))
         {
-            if (ledger is not null && !ledger.TryClaim("delete:" + key))
-            {
-                LogDetail($"delete of '{key}' already done in this build.");
-                return;
-            }
-
-            ledger?.Save();
+            LogDetail($"delete of '{key}' already done in this build.");
+            return;
         }
 
         var manager = CreateManager(config);

@@ -23,15 +23,10 @@ public sealed class ListCiCache : CacheTask
 
     private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
     {
-        using (var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false))
+        if (Session is not null && !await Session.ClaimAsync("list:" + Prefix, cancellationToken).ConfigureAwait(false))
         {
-            if (ledger is not null && !ledger.TryClaim("list:" + Prefix))
-            {
-                LogDetail("list already done in this build.");
-                return;
-            }
-
-            ledger?.Save();
+            LogDetail("list already done in this build.");
+            return;
         }
 
         var manager = CreateManager(config);

@@ -51,17 +51,17 @@ public sealed class RestoreCiCache : CacheTask
         CacheKey = config.Key;
         var result = await RestoreOncePerBuildAsync(config, cancellationToken).ConfigureAwait(false);
 
-        // After the ledger is released: reporting a failure here may itself open the ledger.
+        // After the ledger is released: reporting a failure here consults the session again.
         if (_refused is not null)
         {
             // Refused before the merge: nothing was restored, so a required cache is missing too.
-            ReportFailure(_refused, DiagnosticCodes.EntryCorrupt);
+            await ReportFailureAsync(_refused, DiagnosticCodes.EntryCorrupt).ConfigureAwait(false);
             FailIfRequired(config, hit: false);
         }
 
         if (result is not null)
         {
-            WriteStepOutputs(result);
+            await WriteStepOutputsAsync(result).ConfigureAwait(false);
         }
     }
 
@@ -69,33 +69,29 @@ public sealed class RestoreCiCache : CacheTask
 
     private async Task<RestoreResult?> RestoreOncePerBuildAsync(CacheConfig config, CancellationToken cancellationToken)
     {
+        var wanted = !Automatic || config.AutoRestoreEnabled;
 
-        // The ledger stays open (locked) for the whole restore, so other projects of this build
-        // wait here until the root is complete before they compile.
-        using var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false);
-        if (ledger is not null && Automatic && !string.IsNullOrEmpty(BuildInstance))
-        {
-            ledger.Start(BuildInstance!);
-            ledger.Save();
-        }
-
-        if (Automatic && !config.AutoRestoreEnabled)
+        // A granted claim keeps the ledger locked for the whole restore, so other projects of this
+        // build wait here until the root is complete before they compile.
+        using var claim = Session is null
+            ? null
+            : await Session.BeginProjectBuildAsync(Automatic ? BuildInstance : null, wanted, config.Key, cancellationToken).ConfigureAwait(false);
+        if (!wanted)
         {
             Skip($"automatic restore is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
             return null;
         }
 
-        if (ledger is not null && !ledger.TryClaim("restore"))
+        if (claim is { IsGranted: false })
         {
             Skip("already done in this build");
             return null;
         }
 
-        if (ledger is not null)
+        // Once per build (the restore is): a pattern that matches nothing gives a constant key part.
+        foreach (var pattern in config.UnmatchedFilePatterns)
         {
-            // The key of this build's lifecycle: the save uses it even if the restore changes the files it hashes.
-            ledger.State.Key = config.Key;
-            ledger.Save();
+            Log.LogMessage(MessageImportance.Normal, "{0}", $"{SummaryLine.Prefix}the hashFiles pattern '{pattern}' of the cache key matches no file (relative to '{config.WorkingDirectory}'), so its part of the key never changes; check it for a typo.");
         }
 
         var manager = CreateManager(config);
@@ -112,16 +108,15 @@ public sealed class RestoreCiCache : CacheTask
         }
         catch (CacheIntegrityException e)
         {
-            // Reported once the ledger is released (the report may open it).
+            // Reported once the ledger is released (the report consults the session).
             _refused = e;
             return null;
         }
-        catch (Exception e) when (ledger is not null && e is CacheUnavailableException or CacheBackendException)
+        catch (Exception e) when (e is CacheUnavailableException or CacheBackendException)
         {
             // The service is unreachable or refuses us: the save of this build would only wait out
             // the same retries and give a second warning for the same outage.
-            ledger.State.ServiceFailed = true;
-            ledger.Save();
+            claim?.RecordOutage();
             throw;
         }
 
@@ -159,7 +154,7 @@ public sealed class RestoreCiCache : CacheTask
     }
 
     /// <summary>Inside GitHub Actions: <c>cache-hit</c> (exact hits only, like actions/cache) and <c>cache-matched-key</c>.</summary>
-    private void WriteStepOutputs(RestoreResult result)
+    private async System.Threading.Tasks.Task WriteStepOutputsAsync(RestoreResult result)
     {
         var path = Environment.Get(GitHubOutputFile.Variable);
         if (string.IsNullOrWhiteSpace(path))
@@ -177,7 +172,7 @@ public sealed class RestoreCiCache : CacheTask
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ReportFailure(e, DiagnosticCodes.GitHubOutputFailed);
+            await ReportFailureAsync(e, DiagnosticCodes.GitHubOutputFailed).ConfigureAwait(false);
         }
     }
 }

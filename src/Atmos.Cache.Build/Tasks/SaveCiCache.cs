@@ -51,39 +51,44 @@ public sealed class SaveCiCache : CacheTask
 
     private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
     {
-        using var ledger = await OpenLedgerAsync(config, cancellationToken).ConfigureAwait(false);
-        if (ledger?.State.Key is { Length: > 0 } restoredKey && !string.Equals(restoredKey, config.Key, StringComparison.Ordinal))
-        {
-            LogDetail($"saving under '{restoredKey}', the key this build's restore resolved (the files it hashes now give '{config.Key}').");
-            config = config with { Key = restoredKey };
-        }
-
         CacheKey = config.Key;
-        if (ledger is not null && Automatic && WaitingFor(ledger) is { } waiting)
+        var wanted = !Automatic || config.AutoSaveEnabled;
+        var decision = Session is null
+            ? (wanted ? SaveDecision.Granted(config.Key) : SaveDecision.Off(config.Key))
+            : Automatic
+                ? await Session.EndProjectBuildAsync(ThisProjectBuild(), wanted, config.Key, cancellationToken).ConfigureAwait(false)
+                : await Session.ClaimSaveAsync(config.Key, cancellationToken).ConfigureAwait(false);
+
+        if (!string.Equals(decision.Key, config.Key, StringComparison.Ordinal))
         {
-            Deferred = true;
-            Skip($"the build is not finished ({waiting})");
-            return;
+            LogDetail($"saving under '{decision.Key}', the key this build's restore resolved (the files it hashes now give '{config.Key}').");
+            config = config with { Key = decision.Key };
+            CacheKey = config.Key;
         }
 
-        if (Automatic && !config.AutoSaveEnabled)
+        switch (decision.Verdict)
         {
-            Skip($"automatic save is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
-            return;
-        }
+            case SaveVerdict.Deferred:
+                Deferred = true;
+                Skip($"the build is not finished ({decision.Reason})");
+                if (decision.Stalled)
+                {
+                    LogSummary($"{SummaryLine.Prefix}not saved yet: no project build is running, but {decision.Reason}. If this build ends without building them, nothing is saved for '{CacheKey}'. " +
+                        $"Build them in this build (reference the package only from projects this command builds), or add a last CI step: dotnet build {ProjectFileName()} -t:SaveCiCache");
+                }
 
-        if (ledger is not null && !ledger.TryClaim("save"))
-        {
-            Skip("already done in this build");
-            return;
-        }
-
-        ledger?.Save();
-        if (ledger?.State.ServiceFailed == true)
-        {
-            // One warning per outage: the restore's warning already said the build runs without the cache.
-            Skip("the cache service failed during this build's restore (see the warning above), so the save is not tried");
-            return;
+                return;
+            case SaveVerdict.Off:
+                Skip($"automatic save is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
+                return;
+            case SaveVerdict.AlreadyDone:
+                Skip("already done in this build");
+                return;
+            case SaveVerdict.Blocked:
+                // Said at the summary's importance: the build ends without the save its mode asks for.
+                SkipReason = "the cache service failed during this build's restore";
+                LogSummary($"{SummaryLine.Prefix}not saved '{CacheKey}': the cache service failed during this build's restore (see the warning above), so the save was not tried. The next build that reaches the service saves it.");
+                return;
         }
 
         var manager = CreateManager(config);
@@ -99,23 +104,16 @@ public sealed class SaveCiCache : CacheTask
         LogSummary(SummaryLine.ForSave(result));
     }
 
-    /// <summary>Records this project build as finished; returns what the build still waits for, or null when it is done.</summary>
-    private string? WaitingFor(BuildLedger ledger)
+    private ProjectBuildEnd ThisProjectBuild()
     {
         var project = string.IsNullOrEmpty(ProjectPath) ? BuildEngine?.ProjectFileOfTaskNode ?? "" : ProjectPath!;
-        ledger.Finish(string.IsNullOrEmpty(BuildInstance) ? project : BuildInstance!, project);
-        ledger.Save();
-        if (ledger.State.Open.Count > 0)
-        {
-            return $"{ledger.State.Open.Count} project build(s) still running";
-        }
+        return new ProjectBuildEnd(string.IsNullOrEmpty(BuildInstance) ? project : BuildInstance!, project, SolutionConfiguration, ProjectExtensionsPath);
+    }
 
-        // Only unfinished projects are inspected, lazily, so a serial solution build reads about one file per project.
-        var unfinished = ledger.Unfinished(SolutionProjects.Built(SolutionConfiguration));
-        var pending = SolutionProjects.UsingPackage(unfinished, project, ProjectExtensionsPath).Take(3).ToList();
-        return pending.Count == 0
-            ? null
-            : $"solution projects that use the package have not built yet: {string.Join(", ", pending.Select(System.IO.Path.GetFileName))}";
+    private string ProjectFileName()
+    {
+        var project = string.IsNullOrEmpty(ProjectPath) ? BuildEngine?.ProjectFileOfTaskNode : ProjectPath;
+        return string.IsNullOrEmpty(project) ? "<project>" : System.IO.Path.GetFileName(project);
     }
 
     private void Skip(string reason)

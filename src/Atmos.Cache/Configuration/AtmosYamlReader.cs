@@ -62,9 +62,14 @@ internal static class AtmosYamlReader
         }
         catch (YamlException e)
         {
-            throw new CacheConfigurationException(
-                $"The atmos.yaml file '{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.Message} Fix the file or point AtmosCacheConfigFile elsewhere.",
-                e);
+            throw Malformed(path, e.Start.Line, e.Start.Column, e.Message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        {
+            // YamlDotNet reports some malformed shapes (an unclosed collection followed by a
+            // mis-indented line...) without a position: find where its parser stopped.
+            var (line, column) = LastParsedPosition(text);
+            throw Malformed(path, line, column, e.Message, e);
         }
 
         if (stream.Documents.Count == 0)
@@ -79,6 +84,36 @@ internal static class AtmosYamlReader
             _ => throw new CacheConfigurationException(
                 $"The atmos.yaml file '{path}' does not hold a mapping at its top level. Fix the file or point AtmosCacheConfigFile elsewhere."),
         };
+    }
+
+    private static CacheConfigurationException Malformed(string path, long line, long column, string detail, Exception inner) =>
+        new($"The atmos.yaml file '{path}' is not valid YAML (line {line}, column {column}): {detail} Fix the file or point AtmosCacheConfigFile elsewhere.", inner);
+
+    /// <summary>The position of the last YAML event the parser read before it gave up.</summary>
+    private static (long Line, long Column) LastParsedPosition(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        (long, long) position = (1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is { } current)
+                {
+                    position = (current.End.Line, current.End.Column);
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            return (e.Start.Line, e.Start.Column);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        {
+            // Keep the last good position.
+        }
+
+        return position;
     }
 
     private static YamlNode? Child(YamlMappingNode? mapping, string key)

@@ -88,6 +88,9 @@ public sealed record CacheConfig
         ? $"the GitHub cache mode is '{ServiceModes.Name(ServiceMode)}' ({ServiceModes.Variable})"
         : ReadOnly ? "the cache is read-only (AtmosCacheReadOnly / ATMOS_CI_CACHE_READ_ONLY)" : null;
 
+    /// <summary><c>hashFiles</c> patterns of the key or restore-key templates that matched no path (relative to <see cref="BaseDirectory"/>).</summary>
+    public IReadOnlyList<string> UnmatchedFilePatterns { get; init; } = [];
+
     public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
 
     public bool AutoSaveEnabled => Enabled && Auto is AutoMode.Save or AutoMode.Both;

@@ -47,17 +47,20 @@ public static class ConfigResolver
         var failOnMiss = Flag(layers.Pick(s => s.FailOnMiss, "AtmosCacheFailOnMiss", "FAIL_ON_MISS", _ => null, ""), "fail-on-miss switch", "AtmosCacheFailOnMiss", false);
         var requireSignature = Flag(layers.Pick(s => s.RequireSignature, "AtmosCacheRequireSignature", "REQUIRE_SIGNATURE", _ => null, ""), "signature requirement", "AtmosCacheRequireSignature", true);
 
-        var root = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root") is { } rootValue
+        var rootSetting = layers.Pick(s => s.Root, "AtmosCacheRoot", "ROOT", y => y.Root, "root");
+        var root = rootSetting is { } rootValue
             ? Path.GetFullPath(rootValue.Value, baseDirectory)
             : CacheRoot.Resolve(environment);
+        RootPathCheck.EnsureUsable(root, rootSetting?.Source);
         var localDirectory = ResolveLocalDirectory(layers, root, baseDirectory);
         var includes = layers.PickList(
             s => Split(s.Paths, ';'), "AtmosCachePaths",
             "PATHS", value => Split(value, Path.PathSeparator),
             y => y.Paths, "paths");
 
-        var (key, restoreKeys, skipped) = ResolveKeys(layers, yaml, root, baseDirectory);
-        KeyValidator.Validate(key, restoreKeys);
+        var unmatched = new List<string>();
+        var (key, restoreKeys, skipped, keySource) = ResolveKeys(layers, yaml, root, baseDirectory, unmatched);
+        NamingSource(keySource, () => { KeyValidator.Validate(key, restoreKeys); return 0; });
 
         return new CacheConfig
         {
@@ -82,14 +85,15 @@ public static class ConfigResolver
             // Environment only: an MSBuild property would put the secret into binary logs.
             Signer = EntrySigner.FromEnvironment(environment),
             RequireSignature = requireSignature,
+            UnmatchedFilePatterns = [.. unmatched.Distinct(StringComparer.Ordinal)],
         };
     }
 
     private static bool Flag(ConfigValue? value, string setting, string property, bool fallback) =>
         value is { } set ? ConfigValueParser.ParseBoolean(set, setting, property) : fallback;
 
-    private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory)
+    private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped, string KeySource) ResolveKeys(
+        Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory, List<string> unmatched)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -99,7 +103,7 @@ public static class ConfigResolver
 
         // A failing primary key stops the build; a failing restore key is left out, as the Atmos CLI does.
         var key = keyTemplate is { } template
-            ? KeyTemplate.Render(template.Value, baseDirectory, RecursiveDoubleStar(template.Source))
+            ? NamingSource($"the key template is from {template.Source}", () => KeyTemplate.Render(template.Value, baseDirectory, RecursiveDoubleStar(template.Source), unmatched))
             : DefaultKeys.Key(DefaultLockfile(yaml, root, baseDirectory));
 
         var skipped = new List<SkippedRestoreKey>();
@@ -110,7 +114,7 @@ public static class ConfigResolver
             {
                 try
                 {
-                    restoreKeys.Add(KeyTemplate.Render(restoreTemplate, baseDirectory, RecursiveDoubleStar(templates.Source)));
+                    restoreKeys.Add(KeyTemplate.Render(restoreTemplate, baseDirectory, RecursiveDoubleStar(templates.Source), unmatched));
                 }
                 catch (CacheConfigurationException e)
                 {
@@ -123,7 +127,21 @@ public static class ConfigResolver
             restoreKeys.Add(DefaultKeys.RestoreKey());
         }
 
-        return (key, restoreKeys, skipped);
+        var keySource = keyTemplate is { } k ? $"the key template is from {k.Source}" : "the key is the default";
+        return (key, restoreKeys, skipped, restoreTemplates is { } r ? $"{keySource}; the restore-key templates are from {r.Source}" : keySource);
+    }
+
+    /// <summary>Runs <paramref name="action"/>; a configuration error it throws also says where the value came from.</summary>
+    private static T NamingSource<T>(string source, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (CacheConfigurationException e)
+        {
+            throw new CacheConfigurationException($"{e.Message} ({source}.)", e);
+        }
     }
 
     private static S3Config ResolveS3(Layers layers) => new()

@@ -16,13 +16,23 @@ internal static class HashFiles
     internal const string NoFiles = "no-files";
     internal const int HashLength = 16;
 
-    internal static string Compute(string workingDirectory, IReadOnlyList<string> patterns, bool recursiveDoubleStar = false)
+    /// <summary>The hash of the files <paramref name="patterns"/> match under <paramref name="workingDirectory"/>, or <c>no-files</c>.</summary>
+    /// <param name="workingDirectory">The folder relative patterns are joined with.</param>
+    /// <param name="patterns">The patterns, in template order.</param>
+    /// <param name="recursiveDoubleStar">Whether <c>**</c> matches any number of folders.</param>
+    /// <param name="unmatched">Receives each pattern that matches no path (a typo would otherwise give a constant key).</param>
+    internal static string Compute(string workingDirectory, IReadOnlyList<string> patterns, bool recursiveDoubleStar = false, ICollection<string>? unmatched = null)
     {
         var matched = new List<string>();
         foreach (var pattern in patterns)
         {
             var full = GoPath.IsAbs(pattern) ? pattern : GoPath.Join(workingDirectory, pattern);
+            var before = matched.Count;
             matched.AddRange(FileGlob.Expand(full, recursiveDoubleStar));
+            if (matched.Count == before)
+            {
+                unmatched?.Add(pattern);
+            }
         }
 
         if (matched.Count == 0)

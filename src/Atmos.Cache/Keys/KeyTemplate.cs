@@ -23,7 +23,10 @@ internal static class KeyTemplate
     /// Renders <paramref name="template"/>; with <paramref name="recursiveDoubleStar"/> a <c>**</c> pattern element
     /// in <c>hashFiles</c> matches any number of folders (only for inputs the Atmos CLI never reads).
     /// </summary>
-    public static string Render(string template, string baseDirectory, bool recursiveDoubleStar)
+    public static string Render(string template, string baseDirectory, bool recursiveDoubleStar) => Render(template, baseDirectory, recursiveDoubleStar, null);
+
+    /// <summary>As <see cref="Render(string, string, bool)"/>; <paramref name="unmatchedPatterns"/> receives each <c>hashFiles</c> pattern that matches no path.</summary>
+    public static string Render(string template, string baseDirectory, bool recursiveDoubleStar, ICollection<string>? unmatchedPatterns)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrEmpty(baseDirectory);
@@ -32,7 +35,7 @@ internal static class KeyTemplate
         string rendered;
         try
         {
-            var parsed = GoTemplate.Parse(TemplateName, template, [HashFilesFunction(fullBase, recursiveDoubleStar)]);
+            var parsed = GoTemplate.Parse(TemplateName, template, [HashFilesFunction(fullBase, recursiveDoubleStar, unmatchedPatterns)]);
             rendered = parsed.Execute(KeyData);
         }
         catch (TemplateException e)
@@ -59,9 +62,9 @@ internal static class KeyTemplate
         ["Arch"] = GoPlatform.Arch,
     });
 
-    private static TemplateFunction HashFilesFunction(string baseDirectory, bool recursiveDoubleStar) =>
+    private static TemplateFunction HashFilesFunction(string baseDirectory, bool recursiveDoubleStar, ICollection<string>? unmatched) =>
         new("hashFiles", [ParameterKind.String], Variadic: true,
-            args => HashFiles.Compute(baseDirectory, args.Cast<string>().ToList(), recursiveDoubleStar));
+            args => HashFiles.Compute(baseDirectory, args.Cast<string>().ToList(), recursiveDoubleStar, unmatched));
 
     private static (int Line, int Column) LineAndColumn(string text, int offset)
     {

@@ -20,7 +20,14 @@ public sealed class FakeBuildEngine : IBuildEngine6
 
     public void LogErrorEvent(BuildErrorEventArgs e) { lock (_gate) { Errors.Add(e); } }
     public void LogWarningEvent(BuildWarningEventArgs e) { lock (_gate) { Warnings.Add(e); } }
-    public void LogMessageEvent(BuildMessageEventArgs e) { lock (_gate) { Messages.Add(e); } }
+    public void LogMessageEvent(BuildMessageEventArgs e)
+    {
+        lock (_gate) { Messages.Add(e); }
+        MessageLogged?.Invoke(e);
+    }
+
+    /// <summary>Raised after each message is recorded (on the logging thread), so a test can await one.</summary>
+    public event Action<BuildMessageEventArgs>? MessageLogged;
     public void LogCustomEvent(CustomBuildEventArgs e) { }
     public void LogTelemetry(string eventName, IDictionary<string, string> properties) { }
 
@@ -34,10 +41,22 @@ public sealed class FakeBuildEngine : IBuildEngine6
     public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
     public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs, string toolsVersion) => throw new NotSupportedException();
     public bool BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IDictionary[] targetOutputsPerProject, string[] toolsVersion, bool useResultsCache, bool unloadProjectsOnCompletion) => throw new NotSupportedException();
-    public BuildEngineResult BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IList<string>[] removeGlobalProperties, string[] toolsVersion, bool returnTargetOutputs) => throw new NotSupportedException();
+    public BuildEngineResult BuildProjectFilesInParallel(string[] projectFileNames, string[] targetNames, IDictionary[] globalProperties, IList<string>[] removeGlobalProperties, string[] toolsVersion, bool returnTargetOutputs)
+    {
+        BuildRequests.Add((projectFileNames.Single(), targetNames.Single(), removeGlobalProperties.Single().ToList()));
+        var outputs = new Dictionary<string, ITaskItem[]> { [targetNames.Single()] = [new Microsoft.Build.Utilities.TaskItem(BuildAnswer)] };
+        return new BuildEngineResult(true, [outputs]);
+    }
+
+    /// <summary>The requests made through <c>BuildProjectFilesInParallel</c>: project, target, global properties removed.</summary>
+    public List<(string Project, string Target, List<string> Removed)> BuildRequests { get; } = [];
+
+    /// <summary>What a requested target returns (one item).</summary>
+    public string BuildAnswer { get; set; } = "answer";
     public void Yield() { }
     public void Reacquire() { }
-    public void RegisterTaskObject(object key, object obj, RegisteredTaskObjectLifetime lifetime, bool allowEarlyCollection) { }
-    public object? GetRegisteredTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => null;
-    public object? UnregisterTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => null;
+    public Dictionary<(object, RegisteredTaskObjectLifetime), object> TaskObjects { get; } = [];
+    public void RegisterTaskObject(object key, object obj, RegisteredTaskObjectLifetime lifetime, bool allowEarlyCollection) => TaskObjects[(key, lifetime)] = obj;
+    public object? GetRegisteredTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => TaskObjects.GetValueOrDefault((key, lifetime));
+    public object? UnregisterTaskObject(object key, RegisteredTaskObjectLifetime lifetime) => TaskObjects.Remove((key, lifetime), out var value) ? value : null;
 }

@@ -167,6 +167,7 @@ public sealed class CacheTaskTests
         Assert.AreEqual(DiagnosticCodes.RestoreFailed, engine.Warnings.Single().Code, "one warning for the outage, not a second for the save");
         Assert.IsFalse(save.Saved);
         StringAssert.Contains(save.SkipReason, "failed during this build's restore");
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: not saved 'unit-key'", StringComparison.Ordinal)), "the missed save is said at the summary's importance");
     }
 
     [TestMethod]
@@ -211,45 +212,132 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void ARestoreKeyThatFailedToRenderIsOneCodedWarningPerBuildNamingIt()
-    {
-        var session = Guid.NewGuid().ToString("N");
-        var engine = new FakeBuildEngine();
-        var config = Config(BackendNames.Local) with
-        {
-            SkippedRestoreKeys = [new SkippedRestoreKey("bad-{{ now }}", "function \"now\" not defined")],
-        };
-        foreach (var instance in new[] { "a|", "b|" })
-        {
-            var task = Task<RestoreCiCache>(config, engine, session);
-            task.Automatic = true;
-            task.BuildInstance = instance;
-            Assert.IsTrue(task.Execute(), "a restore key that cannot be rendered does not fail the build");
-        }
-
-        var warning = engine.Warnings.Single();
-        Assert.AreEqual(DiagnosticCodes.RestoreKeySkipped, warning.Code);
-        StringAssert.Contains(warning.Message, "\"bad-{{ now }}\"");
-        StringAssert.Contains(warning.Message, "function \"now\" not defined");
-        Assert.AreEqual(0, engine.Errors.Count);
-    }
-
-    [TestMethod]
-    public void TheBaseFolderPropertiesReachTheResolver()
+    public void TheSettingsItemListReachesTheResolverAndWinsOverEmptyProperties()
     {
         CacheSettings? seen = null;
+        var engine = new FakeBuildEngine();
         var task = new CiCachePaths
         {
-            BuildEngine = new FakeBuildEngine(),
-            BaseDirectory = "base",
-            DefaultBaseDirectory = "solution",
+            BuildEngine = engine,
+            Key = "from-property",
+            Settings =
+            [
+                Setting("Key", "from-item;with%3Bescapes"),
+                Setting("Root", "r"),
+                Setting("Backend", ""),
+                Setting("WorkingDirectory", _temp.Combine("w")),
+            ],
+            Backend = "local",
             Environment = new DictionaryEnvironment(_variables),
             ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
         };
 
         Assert.IsTrue(task.Execute());
-        Assert.AreEqual("base", seen!.BaseDirectory);
-        Assert.AreEqual("solution", seen.DefaultBaseDirectory);
+        Assert.AreEqual("from-item;with;escapes", seen!.Key);
+        Assert.AreEqual("r", seen.Root);
+        Assert.AreEqual("local", seen.Backend, "an empty item value leaves the property");
+        Assert.AreEqual(_temp.Combine("w"), seen.WorkingDirectory);
+    }
+
+    [TestMethod]
+    public void AHashFilesPatternThatMatchesNothingIsNamedOnceByTheRestore()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var config = Config(BackendNames.Local) with { UnmatchedFilePatterns = ["pakages.lock.json"] };
+        Assert.IsTrue(Task<RestoreCiCache>(config, engine, session).Execute());
+        Assert.IsTrue(Task<RestoreCiCache>(config, engine, session).Execute());
+
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.Normal).Count(m => m.Contains("'pakages.lock.json'", StringComparison.Ordinal) && m.Contains("matches no file", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task WaitingForAnotherProjectsRestoreSaysSoOnce()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(Root);
+        var engine = new FakeBuildEngine();
+        // Another project of the build holds the ledger (as a running restore does).
+        var other = Lifecycle.BuildSession.Join(session, Root, _ => { })!;
+        var claim = await other.BeginProjectBuildAsync("other|", restoreWanted: true, "unit-key", CancellationToken.None);
+        Assert.IsTrue(claim.IsGranted);
+        var task = Task<RestoreCiCache>(Config(BackendNames.Local), engine, session);
+        task.Automatic = true;
+        task.BuildInstance = "waiting|";
+        var waitingSaid = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        engine.MessageLogged += e => { if (e.Message?.Contains("waiting for another project", StringComparison.Ordinal) == true) { waitingSaid.TrySetResult(); } };
+        var running = System.Threading.Tasks.Task.Run(task.Execute);
+
+        await waitingSaid.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.IsFalse(running.IsCompleted, "the task waits while the ledger is held");
+        claim.Dispose();
+        Assert.IsTrue(await running.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.Normal).Count(m => m.Contains("waiting for another project", StringComparison.Ordinal)));
+        StringAssert.Contains(task.SkipReason, "already done in this build");
+    }
+
+    [TestMethod]
+    public void ASaveLeftWaitingForAVisitedProjectThatNeverBuiltIsSaidOnceAtHighImportance()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var app = _temp.Combine("App", "App.csproj");
+        var lib = _temp.Combine("Lib", "Lib.csproj");
+        foreach (var project in new[] { app, lib })
+        {
+            // Both projects use the package (NuGet's import file names its targets).
+            var import = Path.Combine(Path.GetDirectoryName(project)!, "obj", Path.GetFileName(project) + ".nuget.g.targets");
+            Directory.CreateDirectory(Path.GetDirectoryName(import)!);
+            File.WriteAllText(import, "<Import Project=\"x/Atmos.Cache.Build.targets\" />");
+        }
+
+        var solution = $"<SolutionConfiguration><ProjectConfiguration AbsolutePath=\"{app}\" /><ProjectConfiguration AbsolutePath=\"{lib}\" /></SolutionConfiguration>";
+        var visit = Task<AtmosCacheVisit>(Config(BackendNames.Local), engine, session);
+        visit.ProjectPath = app;
+        Assert.IsTrue(visit.Execute());
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.IsTrue(Task<RestoreCiCache>(Config(BackendNames.Local), engine, session).Execute());
+            var save = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+            save.Automatic = true;
+            save.BuildInstance = lib + "|";
+            save.ProjectPath = lib;
+            save.SolutionConfiguration = solution;
+            Assert.IsTrue(save.Execute());
+            Assert.IsTrue(save.Deferred);
+        }
+
+        var lines = engine.MessagesAt(MessageImportance.High).Where(m => m.StartsWith("Atmos cache: not saved yet", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(1, lines.Count, string.Join('\n', engine.MessagesAt(MessageImportance.High)));
+        StringAssert.Contains(lines[0], "App.csproj");
+        StringAssert.Contains(lines[0], "-t:SaveCiCache");
+    }
+
+    [TestMethod]
+    public void ASaveLeftWaitingForAProjectTheBuildHasNotReachedStaysQuiet()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var next = _temp.Combine("Next", "Next.csproj");
+        var import = Path.Combine(Path.GetDirectoryName(next)!, "obj", "Next.csproj.nuget.g.targets");
+        Directory.CreateDirectory(Path.GetDirectoryName(import)!);
+        File.WriteAllText(import, "<Import Project=\"x/Atmos.Cache.Build.targets\" />");
+        var save = Task<SaveCiCache>(Config(BackendNames.Local), engine, session);
+        save.Automatic = true;
+        save.ProjectPath = _temp.Combine("First", "First.csproj");
+        save.SolutionConfiguration = $"<SolutionConfiguration><ProjectConfiguration AbsolutePath=\"{next}\" /></SolutionConfiguration>";
+
+        Assert.IsTrue(save.Execute());
+
+        Assert.IsTrue(save.Deferred);
+        Assert.AreEqual(0, engine.MessagesAt(MessageImportance.High).Count());
+    }
+
+    private static Microsoft.Build.Utilities.TaskItem Setting(string name, string value)
+    {
+        var item = new Microsoft.Build.Utilities.TaskItem(name);
+        item.SetMetadata("Value", value);
+        return item;
     }
 
     [TestMethod]
@@ -404,6 +492,48 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
+    public void ARestoreKeyThatFailedToRenderIsOneCodedWarningPerBuildNamingIt()
+    {
+        var session = Guid.NewGuid().ToString("N");
+        var engine = new FakeBuildEngine();
+        var config = Config(BackendNames.Local) with
+        {
+            SkippedRestoreKeys = [new SkippedRestoreKey("bad-{{ now }}", "function \"now\" not defined")],
+        };
+        foreach (var instance in new[] { "a|", "b|" })
+        {
+            var task = Task<RestoreCiCache>(config, engine, session);
+            task.Automatic = true;
+            task.BuildInstance = instance;
+            Assert.IsTrue(task.Execute(), "a restore key that cannot be rendered does not fail the build");
+        }
+
+        var warning = engine.Warnings.Single();
+        Assert.AreEqual(DiagnosticCodes.RestoreKeySkipped, warning.Code);
+        StringAssert.Contains(warning.Message, "\"bad-{{ now }}\"");
+        StringAssert.Contains(warning.Message, "function \"now\" not defined");
+        Assert.AreEqual(0, engine.Errors.Count);
+    }
+
+    [TestMethod]
+    public void TheBaseFolderPropertiesReachTheResolver()
+    {
+        CacheSettings? seen = null;
+        var task = new CiCachePaths
+        {
+            BuildEngine = new FakeBuildEngine(),
+            BaseDirectory = "base",
+            DefaultBaseDirectory = "solution",
+            Environment = new DictionaryEnvironment(_variables),
+            ResolveConfiguration = (settings, _) => { seen = settings; return Config(BackendNames.None); },
+        };
+
+        Assert.IsTrue(task.Execute());
+        Assert.AreEqual("base", seen!.BaseDirectory);
+        Assert.AreEqual("solution", seen.DefaultBaseDirectory);
+    }
+
+    [TestMethod]
     public void ListReportsEntriesAsItems()
     {
         var engine = new FakeBuildEngine();
@@ -434,15 +564,22 @@ public sealed class CacheTaskTests
     }
 
     [TestMethod]
-    public void GlobalPropertyNamesComeFromTheEngine()
+    public void TheSessionIsAskedForWithoutGlobalPropertiesOncePerNodeAndBuild()
     {
-        var engine = new FakeBuildEngine();
+        var engine = new FakeBuildEngine { BuildAnswer = "0123abcd" };
         engine.GlobalProperties["Configuration"] = "Release";
         engine.GlobalProperties["TargetFramework"] = "net10.0";
-        var task = new AtmosCacheGlobalProperties { BuildEngine = engine };
+        var first = new AtmosCacheSession { BuildEngine = engine, SessionProject = "/x/AtmosCache.Session.proj" };
+        var second = new AtmosCacheSession { BuildEngine = engine, SessionProject = "/x/AtmosCache.Session.proj" };
 
-        Assert.IsTrue(task.Execute());
-        CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, task.Names.Select(n => n.ItemSpec).ToArray());
+        Assert.IsTrue(first.Execute());
+        Assert.IsTrue(second.Execute());
+
+        Assert.AreEqual("0123abcd", first.SessionId);
+        Assert.AreEqual("0123abcd", second.SessionId);
+        var request = engine.BuildRequests.Single();
+        Assert.AreEqual(("/x/AtmosCache.Session.proj", "GetSession"), (request.Project, request.Target));
+        CollectionAssert.AreEquivalent(new[] { "Configuration", "TargetFramework" }, request.Removed);
     }
 
     [TestMethod]

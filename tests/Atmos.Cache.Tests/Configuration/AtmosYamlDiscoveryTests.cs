@@ -95,6 +95,21 @@ public sealed class AtmosYamlDiscoveryTests
     }
 
     [TestMethod]
+    [DataRow("ci:\n  cache:\n    key: [unclosed\n   root: x\n", DisplayName = "an unclosed flow sequence, then a mis-indented line")]
+    [DataRow("ci:\n  cache:\n    key: {unclosed\n", DisplayName = "an unclosed flow mapping")]
+    [DataRow("ci:\n  cache:\n    key: \"unclosed\n", DisplayName = "an unclosed quoted string")]
+    [DataRow("ci:\n  cache:\n    key: a\n   root: b\n", DisplayName = "a mis-indented key")]
+    [DataRow("ci:\n\tcache: {}\n", DisplayName = "a tab as indentation")]
+    [DataRow("ci: &a\n  cache: *b\n", DisplayName = "an unknown alias")]
+    [DataRow("- a\nci: b\n", DisplayName = "a sequence then a mapping key")]
+    public void EveryMalformedShapeNamesTheFileLineAndColumn(string text)
+    {
+        var file = _ws.WriteRepoYaml(text);
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, file, "line ", "column ");
+    }
+
+    [TestMethod]
     public void DuplicateKeysAreMalformed()
     {
         var file = _ws.WriteRepoYaml("ci:\n  cache:\n    auto: save\n    auto: off\n");

@@ -121,4 +121,45 @@ public sealed class ConfigResolverValidationTests
         var tooMany = string.Join(';', Enumerable.Range(0, 10).Select(i => $"p{i}-"));
         KeyExpectations.MessageContains(Fails(new CacheSettings { Key = "k", RestoreKeys = tooMany }), "AtmosCacheRestoreKeys");
     }
+
+    [TestMethod]
+    public void ARootThatIsAFileNamesTheSettingAndWhereItCameFrom()
+    {
+        var file = _ws.Write("not-a-folder", "x");
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { Root = file }));
+        KeyExpectations.MessageContains(error, file, "is a file", "the MSBuild property AtmosCacheRoot");
+
+        _ws.Variables["ATMOS_CI_CACHE_ROOT"] = file;
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, file, "the environment variable ATMOS_CI_CACHE_ROOT");
+
+        _ws.Variables.Remove("ATMOS_CI_CACHE_ROOT");
+        var yaml = _ws.WriteRepoYaml($"ci:\n  cache:\n    root: '{file}'\n");
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, file, "ci.cache.root", yaml);
+    }
+
+    [TestMethod]
+    public void ARootBelowAFileNamesTheSetting()
+    {
+        var file = _ws.Write("plain-file", "x");
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { Root = Path.Combine(file, "root") }));
+        KeyExpectations.MessageContains(error, "plain-file", "the MSBuild property AtmosCacheRoot");
+    }
+
+    [TestMethod]
+    public void KeyErrorsNameWhereTheTemplateCameFrom()
+    {
+        var error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve(new CacheSettings { Key = "k-{{ .Nope }}" }));
+        KeyExpectations.MessageContains(error, "the key template is from the MSBuild property AtmosCacheKey");
+
+        _ws.Variables["ATMOS_CI_CACHE_KEY"] = "a,b";
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, "comma", "the key template is from the environment variable ATMOS_CI_CACHE_KEY");
+
+        _ws.Variables.Remove("ATMOS_CI_CACHE_KEY");
+        var yaml = _ws.WriteRepoYaml("ci:\n  cache:\n    key: 'k-{{ hashFiles'\n");
+        error = Assert.ThrowsExactly<CacheConfigurationException>(() => _ws.Resolve());
+        KeyExpectations.MessageContains(error, "ci.cache.key in '" + yaml + "'");
+    }
 }

@@ -89,6 +89,16 @@ public sealed class HashFilesTests
     }
 
     [TestMethod]
+    public void PatternsThatMatchNothingAreReported()
+    {
+        _dir.WriteFile("a.lock", "a");
+        var unmatched = new List<string>();
+        var key = KeyTemplate.Render("k-{{ hashFiles \"*.lock\" \"typo.lokc\" }}-{{ hashFiles \"none/*\" }}", _dir.Path, recursiveDoubleStar: false, unmatched);
+        CollectionAssert.AreEqual(new[] { "typo.lokc", "none/*" }, unmatched);
+        StringAssert.EndsWith(key, "-no-files");
+    }
+
+    [TestMethod]
     public void FoldersMatchedByAPatternAreSkipped()
     {
         Directory.CreateDirectory(_dir.Combine("data-folder"));

@@ -86,6 +86,27 @@ public sealed class GitHubFailureTests
     }
 
     [TestMethod]
+    public async Task UnderWarnAsErrorAServiceDownIsOneWarningAndTheMissedSaveIsSaidAtDefaultVerbosity()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        session.Emulator.Faults.Down = true;
+        var root = _workspace.NewRoot("down-warnaserror");
+        GitHubWorkspace.WriteLockfile(root, "tools:\n  down: 2.0.0\n");
+
+        // Every way of promoting warnings at once, at the default (minimal) verbosity.
+        var build = await _workspace.Workspace.DotNetAsync(null, GitHubWorkspace.RunnerEnvironment(session),
+            "build", "Three.slnx", "--no-restore", "-m:2", "-warnaserror", "-p:TreatWarningsAsErrors=true", "-p:MSBuildTreatWarningsAsErrors=true",
+            "-p:AtmosCacheRoot=" + root, "-p:E2EWriteMarkers=false", "-p:E2EExpectRestore=false");
+        build.AssertSucceeded("build with -warnaserror and the cache service down");
+
+        var warnings = BuildOutput.CacheWarnings(build);
+        Assert.AreEqual(1, warnings.Count, string.Join('\n', warnings) + "\n" + build.Tail());
+        StringAssert.Contains(warnings[0], "warning ATMOSCACHE001");
+        Assert.AreEqual(0, build.Count(": error ATMOSCACHE"), build.Tail());
+        Assert.AreEqual(1, build.Count("Atmos cache: not saved '"), "the missed save is said once: " + build.Tail());
+    }
+
+    [TestMethod]
     public async Task NoSecretReachesTheOutputOfAFailingBlobUploadAtDiagnosticVerbosity()
     {
         await using var session = await EmulatorSession.StartAsync();

@@ -1,0 +1,177 @@
+namespace Atmos.Cache.Build.Lifecycle;
+
+/// <summary>
+/// Every once-per-build rule of one build, in the order a build meets them (docs/lifecycle.md):
+/// a project is visited, a project build begins and the first one claims the restore, a project
+/// build ends and the one that completes the build claims the save, an operation is claimed once,
+/// a warning code is given once, an outage stops the save, the restore's key is pinned for the save.
+/// Each method takes the ledger's lock, applies its rule, writes the ledger and releases the lock
+/// before it returns; only a granted restore claim keeps the lock, for the whole restore, so the
+/// other projects of the build wait until the root is complete. Nothing here calls back into a
+/// task while the lock is held, so a task cannot re-enter the ledger and wait for itself.
+/// </summary>
+internal sealed class BuildSession
+{
+    /// <summary>How long a task waits for the ledger before it says that it is waiting.</summary>
+    internal static readonly TimeSpan WaitNoticeAfter = TimeSpan.FromSeconds(2);
+
+    private readonly string _root;
+    private readonly string _id;
+    private readonly Action<string> _logWaiting;
+
+    private BuildSession(string root, string id, Action<string> logWaiting)
+    {
+        _root = root;
+        _id = id;
+        _logWaiting = logWaiting;
+    }
+
+    /// <summary>The session of the current build, or null when the task runs outside one (no session id).</summary>
+    public static BuildSession? Join(string? sessionId, string root, Action<string> logWaiting) =>
+        string.IsNullOrWhiteSpace(sessionId) ? null : new BuildSession(root, sessionId.Trim(), logWaiting);
+
+    /// <summary>
+    /// 1. A request reached a project (any target): it is known to this build from now on. A task in
+    /// the entry process also records the solution filter the build was started with, if any.
+    /// </summary>
+    public async Task VisitAsync(string projectPath, string? solutionFilter, CancellationToken cancellationToken)
+    {
+        using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        var changed = ledger.Visit(projectPath);
+        if (solutionFilter is not null && ledger.State.SolutionFilter is null)
+        {
+            ledger.State.SolutionFilter = solutionFilter;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            ledger.Save();
+        }
+    }
+
+    /// <summary>
+    /// 2. A project build begins (when <paramref name="buildInstance"/> is given) and, if the restore
+    /// is wanted, claims this build's one restore and pins <paramref name="key"/> for the save.
+    /// A granted claim holds the lock until it is disposed.
+    /// </summary>
+    public async Task<RestoreClaim> BeginProjectBuildAsync(string? buildInstance, bool restoreWanted, string key, CancellationToken cancellationToken)
+    {
+        var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!string.IsNullOrEmpty(buildInstance))
+            {
+                ledger.Start(buildInstance);
+            }
+
+            if (!restoreWanted || !ledger.TryClaim("restore"))
+            {
+                ledger.Save();
+                ledger.Dispose();
+                return RestoreClaim.NotGranted(restoreWanted);
+            }
+
+            ledger.State.Key = key;
+            ledger.Save();
+            return RestoreClaim.Granted(ledger);
+        }
+        catch
+        {
+            ledger.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// 3. A project build ends; when that completes the build (no project build open, every
+    /// solution project that uses the package finished) and the save is wanted, claims the one save.
+    /// </summary>
+    public async Task<SaveDecision> EndProjectBuildAsync(ProjectBuildEnd end, bool saveWanted, string key, CancellationToken cancellationToken)
+    {
+        using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        key = PinnedKey(ledger, key);
+        ledger.Finish(end.BuildInstance, end.ProjectPath);
+        if (ledger.State.Open.Count > 0)
+        {
+            ledger.Save();
+            return SaveDecision.Deferred(key, $"{ledger.State.Open.Count} project build(s) still running");
+        }
+
+        // Nothing is running. Only unfinished projects are inspected, so a serial build reads about one file per project.
+        var unfinished = ledger.Unfinished(InThisBuild(ledger, SolutionProjects.Built(end.SolutionConfiguration)));
+        var pending = SolutionProjects.UsingPackage(unfinished, end.ProjectPath, end.ProjectExtensionsPath).ToList();
+        if (pending.Count > 0)
+        {
+            // A project that was visited but never finished ran without a build hook (its request is over):
+            // unless another node is just starting it, the build will end without the save. Said once.
+            var stalled = pending.All(ledger.WasVisited) && !ledger.State.NotSavedReported;
+            ledger.State.NotSavedReported |= stalled;
+            ledger.Save();
+            var names = string.Join(", ", pending.Take(3).Select(Path.GetFileName)) + (pending.Count > 3 ? $" and {pending.Count - 3} more" : "");
+            return SaveDecision.Deferred(key, $"solution projects that use the package have not finished a build yet: {names}", stalled);
+        }
+
+        var decision = saveWanted ? Claim(ledger, key) : SaveDecision.Off(key);
+        ledger.Save();
+        return decision;
+    }
+
+    /// <summary>The explicit save (<c>-t:SaveCiCache</c>): claims the one save of this build.</summary>
+    public async Task<SaveDecision> ClaimSaveAsync(string key, CancellationToken cancellationToken)
+    {
+        using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        var decision = Claim(ledger, PinnedKey(ledger, key));
+        ledger.Save();
+        return decision;
+    }
+
+    /// <summary>4. True the first time an operation (list, delete, paths...) is claimed in this build.</summary>
+    public async Task<bool> ClaimAsync(string operation, CancellationToken cancellationToken)
+    {
+        using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        var first = ledger.TryClaim(operation);
+        ledger.Save();
+        return first;
+    }
+
+    /// <summary>5. True the first time a warning code is given in this build.</summary>
+    public async Task<bool> FirstWarningAsync(string code, CancellationToken cancellationToken)
+    {
+        using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
+        var first = ledger.FirstWarning(code);
+        ledger.Save();
+        return first;
+    }
+
+    // A solution filter build lists the whole solution, but builds only the filter's projects.
+    private static IEnumerable<string> InThisBuild(BuildLedger ledger, IReadOnlyList<string> solutionProjects) =>
+        ledger.State.SolutionFilter is { } filter && SolutionFilter.Projects(filter) is { } filtered
+            ? solutionProjects.Where(p => filtered.Contains(p, BuildLedger.PathComparer))
+            : solutionProjects;
+
+    // 6. The restore pins the key: a prefix hit may bring back older files the key hashes, and the
+    // save must still name what this build's restore looked for (as the Atmos CLI resolves it once per run).
+    private static string PinnedKey(BuildLedger ledger, string key) =>
+        ledger.State.Key is { Length: > 0 } pinned ? pinned : key;
+
+    // 7. One save per build, and none after an outage: the restore's warning already said the build runs without the cache.
+    private static SaveDecision Claim(BuildLedger ledger, string key) =>
+        !ledger.TryClaim("save") ? SaveDecision.AlreadyDone(key)
+        : ledger.State.ServiceFailed ? SaveDecision.Blocked(key)
+        : SaveDecision.Granted(key);
+
+    private async Task<BuildLedger> OpenLedgerAsync(CancellationToken cancellationToken)
+    {
+        var opening = BuildLedger.OpenAsync(_root, _id, cancellationToken);
+        using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(WaitNoticeAfter, notice.Token);
+        if (await Task.WhenAny(opening, delay).ConfigureAwait(false) != opening && !cancellationToken.IsCancellationRequested)
+        {
+            _logWaiting($"waiting for another project of this build, which holds the build ledger (usually while it restores the cache into '{_root}').");
+        }
+
+        await notice.CancelAsync().ConfigureAwait(false);
+        return await opening.ConfigureAwait(false);
+    }
+}
