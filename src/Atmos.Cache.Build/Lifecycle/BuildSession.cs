@@ -15,20 +15,30 @@ internal sealed class BuildSession
     /// <summary>How long a task waits for the ledger before it says that it is waiting.</summary>
     internal static readonly TimeSpan WaitNoticeAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a project that ends looks away before it takes an unstarted project build as never coming.</summary>
+    internal static readonly TimeSpan StallGrace = TimeSpan.FromSeconds(2);
+
     private readonly string _root;
     private readonly string _id;
     private readonly Action<string> _logWaiting;
+    private readonly Func<CancellationToken, Task> _stallGrace;
 
-    private BuildSession(string root, string id, Action<string> logWaiting)
+    private BuildSession(string root, string id, Action<string> logWaiting, Func<CancellationToken, Task> stallGrace)
     {
         _root = root;
         _id = id;
         _logWaiting = logWaiting;
+        _stallGrace = stallGrace;
     }
 
-    /// <summary>The session of the current build, or null when the task runs outside one (no session id).</summary>
-    public static BuildSession? Join(string? sessionId, string root, Action<string> logWaiting) =>
-        string.IsNullOrWhiteSpace(sessionId) ? null : new BuildSession(root, sessionId.Trim(), logWaiting);
+    /// <summary>
+    /// The session of the current build, or null when the task runs outside one (no session id).
+    /// <paramref name="stallGrace"/> replaces the wait of <see cref="StallGrace"/> (a seam for tests).
+    /// </summary>
+    public static BuildSession? Join(string? sessionId, string root, Action<string> logWaiting, Func<CancellationToken, Task>? stallGrace = null) =>
+        string.IsNullOrWhiteSpace(sessionId)
+            ? null
+            : new BuildSession(root, sessionId.Trim(), logWaiting, stallGrace ?? (token => Task.Delay(StallGrace, token)));
 
     /// <summary>
     /// 1. A request reached a project (any target): it is known to this build from now on. A task in
@@ -89,9 +99,28 @@ internal sealed class BuildSession
     /// </summary>
     public async Task<SaveDecision> EndProjectBuildAsync(ProjectBuildEnd end, bool saveWanted, string key, CancellationToken cancellationToken)
     {
+        var decision = await EndAsync(end, saveWanted, key, finishing: true, cancellationToken).ConfigureAwait(false);
+        if (!decision.Stalled)
+        {
+            return decision;
+        }
+
+        // A project that a request reached but whose build has not begun may just be starting on another
+        // node (its request arrived while this one ended): look again after a grace period, with the
+        // ledger released, before saying that the build will end without the save.
+        await _stallGrace(cancellationToken).ConfigureAwait(false);
+        return await EndAsync(end, saveWanted, key, finishing: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SaveDecision> EndAsync(ProjectBuildEnd end, bool saveWanted, string key, bool finishing, CancellationToken cancellationToken)
+    {
         using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
         key = PinnedKey(ledger, key);
-        ledger.Finish(end.BuildInstance, end.ProjectPath);
+        if (finishing)
+        {
+            ledger.Finish(end.BuildInstance, end.ProjectPath);
+        }
+
         if (ledger.State.Open.Count > 0)
         {
             ledger.Save();
@@ -103,10 +132,14 @@ internal sealed class BuildSession
         var pending = SolutionProjects.UsingPackage(unfinished, end.ProjectPath, end.ProjectExtensionsPath).ToList();
         if (pending.Count > 0)
         {
-            // A project that was visited but never finished ran without a build hook (its request is over):
-            // unless another node is just starting it, the build will end without the save. Said once.
+            // A project that was visited but never finished ran without a build hook (its request is over),
+            // unless another node is just starting it: the first look only suspects it, the second says it, once.
             var stalled = pending.All(ledger.WasVisited) && !ledger.State.NotSavedReported;
-            ledger.State.NotSavedReported |= stalled;
+            if (!finishing)
+            {
+                ledger.State.NotSavedReported |= stalled;
+            }
+
             ledger.Save();
             var names = string.Join(", ", pending.Take(3).Select(Path.GetFileName)) + (pending.Count > 3 ? $" and {pending.Count - 3} more" : "");
             return SaveDecision.Deferred(key, $"solution projects that use the package have not finished a build yet: {names}", stalled);
