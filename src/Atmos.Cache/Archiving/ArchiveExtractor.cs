@@ -104,7 +104,11 @@ public static class ArchiveExtractor
     private static StagingExtractor ExtractToStaging(
         Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, Action? stopReading, CancellationToken cancellationToken)
     {
-        using var decompressor = CompressionStreams.CreateDecompressor(archive, compression);
+        // A complete file can have its trailer read first, and an indexed gzip member inflated on
+        // every core; an archive still arriving has its trailer last, so it is inflated in order.
+        using var decompressor = stopReading is null
+            ? CompressionStreams.CreateDecompressorOfFile(archive, compression)
+            : CompressionStreams.CreateDecompressor(archive, compression);
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
         var pump = new DecompressionPump(decompressor, pipe);
         var pumping = pump.Start();

@@ -52,8 +52,7 @@ public sealed class ArchiveTrailerTests
     }
 
     [TestMethod]
-    [DataRow(ArchiveCompression.Gzip)]
-    [DataRow(ArchiveCompression.Zstd)]
+    [DataRow(ArchiveCompression.Zstd)] // gzip archives carry their chunk index (IndexedGzipTests)
     public async Task AnArchiveWithoutATrailer_ReadsAsNone(ArchiveCompression compression)
     {
         using var temp = new TempFolder();
@@ -154,9 +153,13 @@ public sealed class ArchiveTrailerTests
         SampleTree.Create(source);
         var archive = temp.Combine("with-trailer");
         await ArchiveWriter.WriteAsync(source, archive, new ArchiveWriteOptions { Compression = compression }, CancellationToken.None);
-        var dataLength = new FileInfo(archive).Length;
-        using (var file = new FileStream(archive, FileMode.Append))
+        long dataLength;
+        using (var file = new FileStream(archive, FileMode.Open))
         {
+            // Only the given records: the writer's own (the gzip chunk index) are cut off first.
+            dataLength = ArchiveTrailer.Read(file, compression)?.DataLength ?? file.Length;
+            file.SetLength(dataLength);
+            file.Position = dataLength;
             ArchiveTrailer.Write(file, compression, records);
         }
 
