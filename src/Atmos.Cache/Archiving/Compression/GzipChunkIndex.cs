@@ -26,6 +26,9 @@ internal sealed class GzipChunkIndex
     /// <summary>The longest uncompressed chunk.</summary>
     public int MaxLength => Chunks.Count == 0 ? 0 : Chunks.Max(c => c.Length);
 
+    /// <summary>The longest chunk of deflate data.</summary>
+    public int MaxDeflatedLength => Chunks.Count == 0 ? 0 : Chunks.Max(c => c.DeflatedLength);
+
     /// <summary>The records holding <paramref name="chunks"/> (deflate length, uncompressed length, CRC-32 each).</summary>
     public static IReadOnlyList<TrailerRecord> Encode(IReadOnlyList<(int Deflated, int Length, uint Crc)> chunks)
     {

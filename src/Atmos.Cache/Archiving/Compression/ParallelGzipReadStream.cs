@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
@@ -10,8 +9,9 @@ namespace Atmos.Cache.Archiving.Compression;
 /// reads out the chunks in order. The chunks' deflate data is read from the archive in order on
 /// the reading thread; each chunk is inflated on the thread pool as a gzip member of its own (its
 /// data between a plain header and its own CRC-32 and size from the index), so zlib checks every
-/// chunk's CRC-32; the index matched the member's CRC-32 and size before. Memory is bounded: at most
-/// <c>workers</c> chunks are inflated ahead of the one being read.
+/// chunk's CRC-32; the index matched the member's CRC-32 and size before. Memory is bounded and
+/// allocated once: at most <c>workers</c> chunks are inflated ahead of the one being read, each with
+/// one input and one output buffer, reused.
 /// </summary>
 internal sealed class ParallelGzipReadStream : Stream
 {
@@ -21,9 +21,11 @@ internal sealed class ParallelGzipReadStream : Stream
     private readonly Stream _archive;
     private readonly IReadOnlyList<GzipChunk> _chunks;
     private readonly int _workers;
-    private readonly Queue<Task<byte[]>> _pending = new();
+    private readonly Queue<Task<(byte[] Output, byte[] Member)>> _pending = new();
     private readonly Stack<byte[]> _freeOutputs = new();
+    private readonly Stack<byte[]> _freeMembers = new();
     private readonly int _outputLength;
+    private readonly int _memberLength;
     private int _nextChunk;
     private int _currentChunk = -1;
     private byte[]? _current;
@@ -37,6 +39,7 @@ internal sealed class ParallelGzipReadStream : Stream
         _chunks = index.Chunks;
         _workers = workers;
         _outputLength = index.MaxLength;
+        _memberLength = ChunkHeader.Length + index.MaxDeflatedLength + EmptyFinalBlock.Length + 8;
     }
 
     public override bool CanRead => true;
@@ -69,7 +72,8 @@ internal sealed class ParallelGzipReadStream : Stream
                 return 0;
             }
 
-            _current = _pending.Dequeue().GetAwaiter().GetResult();
+            (_current, var member) = _pending.Dequeue().GetAwaiter().GetResult();
+            _freeMembers.Push(member);
             _currentChunk++;
             _offset = 0;
             StartInflating();
@@ -94,32 +98,23 @@ internal sealed class ParallelGzipReadStream : Stream
         {
             var chunk = _chunks[_nextChunk++];
             var memberLength = ChunkHeader.Length + chunk.DeflatedLength + EmptyFinalBlock.Length + 8;
-            var member = ArrayPool<byte>.Shared.Rent(memberLength);
-            try
-            {
-                ChunkHeader.CopyTo(member);
-                _archive.ReadExactly(member, ChunkHeader.Length, chunk.DeflatedLength);
-                var end = member.AsSpan(ChunkHeader.Length + chunk.DeflatedLength);
-                EmptyFinalBlock.CopyTo(end);
-                BinaryPrimitives.WriteUInt32LittleEndian(end[2..], chunk.Crc);
-                BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)chunk.Length);
-            }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(member);
-                throw;
-            }
+            var member = _freeMembers.TryPop(out var freeMember) ? freeMember : new byte[_memberLength];
+            ChunkHeader.CopyTo(member);
+            _archive.ReadExactly(member, ChunkHeader.Length, chunk.DeflatedLength);
+            var end = member.AsSpan(ChunkHeader.Length + chunk.DeflatedLength);
+            EmptyFinalBlock.CopyTo(end);
+            BinaryPrimitives.WriteUInt32LittleEndian(end[2..], chunk.Crc);
+            BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)chunk.Length);
 
             var output = _freeOutputs.TryPop(out var free) ? free : new byte[_outputLength];
             _pending.Enqueue(Task.Run(() => Inflate(member, memberLength, output, chunk.Length)));
         }
     }
 
-    private static byte[] Inflate(byte[] member, int memberLength, byte[] output, int length)
+    private static (byte[] Output, byte[] Member) Inflate(byte[] member, int memberLength, byte[] output, int length)
     {
-        try
+        using (var gzip = new GZipStream(new MemoryStream(member, 0, memberLength, writable: false), CompressionMode.Decompress))
         {
-            using var gzip = new GZipStream(new MemoryStream(member, 0, memberLength, writable: false), CompressionMode.Decompress);
             var filled = 0;
             while (filled < length)
             {
@@ -138,13 +133,9 @@ internal sealed class ParallelGzipReadStream : Stream
             {
                 throw new InvalidDataException("a gzip chunk does not inflate to the length its index records");
             }
+        }
 
-            return output;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(member);
-        }
+        return (output, member);
     }
 
     public override void Flush()
