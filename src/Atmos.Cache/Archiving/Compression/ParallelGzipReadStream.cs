@@ -42,6 +42,12 @@ internal sealed class ParallelGzipReadStream : Stream
         _memberLength = ChunkHeader.Length + index.MaxDeflatedLength + EmptyFinalBlock.Length + 8;
     }
 
+    /// <summary>How many chunks the member holds.</summary>
+    public int ChunkCount => _chunks.Count;
+
+    /// <summary>How many chunks are inflated at once.</summary>
+    public int Workers => _workers;
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
