@@ -4,6 +4,8 @@
 #              eng/install-actions-cache.sh): tar + zstd -T0 --long=30, as actions/cache does
 #   gzip/zstd  `dotnet build -t:SaveCiCache|RestoreCiCache` of a one-file project referencing the
 #              package (packed from this checkout), AtmosCacheCompression=gzip (the default) / zstd
+#   msbuild only  `dotnet build -t:BenchNothing` (an empty target) of the same project: the fixed
+#              cost of a build step, which the product's rows include
 # both through the cache service emulator (tests/Atmos.Cache.Emulator, --direct-blobs: signed URLs
 # point straight at Azurite) and Azurite, on the same corpus. Each round saves with all three, then
 # restores each into a fresh folder; the order alternates between rounds. Prints, per case, the
@@ -141,6 +143,8 @@ cat > "$ws/Bench/Bench.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
   <ItemGroup><PackageReference Include="Atmos.Cache.Build" Version="$version" PrivateAssets="all" /></ItemGroup>
+  <!-- The fixed cost of a build step: MSBuild starting and evaluating the project with the package. -->
+  <Target Name="BenchNothing" />
 </Project>
 XML
 echo "namespace Bench; public static class C { }" > "$ws/Bench/C.cs"
@@ -239,6 +243,7 @@ for round in $(seq 0 "$runs"); do
   x="$run/x/r$round"
   mkdir -p "$x/official"
   # Alternate who goes first, so a slow phase of the machine does not always hit the same side.
+  measure "msbuild only" "$round" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n -t:BenchNothing
   if [ $((round % 2)) = 0 ]; then
     official save "$round" "$corpus_parent" "$k-official"
     product save gzip "$round" "$corpus" "$k-gzip"
@@ -282,10 +287,10 @@ log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
     }
     { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); rounds[$2] = 1 }
     END {
-      n = split("save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
+      n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
       for (c = 1; c <= n; c++) {
         name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""
-        if (name != base) for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
+        if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
         printf "| %s | %.2f (%s) | %d | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
           ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
       }
