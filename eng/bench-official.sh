@@ -18,6 +18,7 @@
 #   --corpus DIR the folder to cache (default: a copy of the .NET folder, kept under --work)
 #   --keep       keep this run's folders (default: restored trees are deleted at the end)
 #   --work DIR   where corpora (kept between runs) and run folders go (default: <temp>/atmos-bench)
+#   --no-wait    do not wait for a recent mass delete to age (as eng/bench.sh; see docs/performance.md)
 #   --transfer   instead of the official client: transfer settings side by side, each SPEC a
 #                comma-separated Name=Value list of TransferSettings (SingleShotLimit, BlockSize,
 #                UploadParallelism, RangeSize, DownloadParallelism; empty = the defaults), run as
@@ -29,6 +30,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=5
 quick=0
 keep=0
+wait_for_delete=1
 corpus=""
 transfer=""
 work="$(dirname "$(mktemp -u)")/atmos-bench"
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift ;;
     --corpus) corpus="$2"; shift ;;
     --keep) keep=1 ;;
+    --no-wait) wait_for_delete=0 ;;
     --work) work="$2"; shift ;;
     --transfer) transfer="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -85,6 +88,15 @@ corpus="$(cd "$corpus" && pwd)"
 corpus_parent="$(dirname "$corpus")"
 corpus_name="$(basename "$corpus")"
 content_mb=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+
+# Creating files soon after deleting many is much slower on some file systems (see eng/bench.sh).
+if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
+  age=$(( $(date +%s) - $(cat "$work/last-cleanup") ))
+  if [ "$age" -lt 400 ]; then
+    log "the previous run deleted its trees ${age}s ago; waiting $((400 - age))s (--no-wait skips)"
+    sleep $((400 - age))
+  fi
+fi
 
 run="$work/official-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run/x" "$run/tmp"
