@@ -185,11 +185,13 @@ measure() {
 official() { # save|restore ROUND WORKSPACE KEY
   measure "$1 official" "$2" -- node "$repo/eng/official-cache.mjs" "$1" "$3" "$corpus_name" "$4"
 }
+# The root gets a trailing slash: the dotnet CLI mangles a `-p:` value that ends in "/dotnet"
+# (the corpus's folder name) into a second project argument.
 product() { # save|restore gzip|zstd ROUND ROOT KEY
   local target=SaveCiCache
   [ "$1" = restore ] && target=RestoreCiCache
   measure "$1 $2" "$3" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n "-t:$target" \
-    "-p:AtmosCacheRoot=$4" "-p:AtmosCacheKey=$5" "-p:AtmosCacheCompression=$2"
+    "-p:AtmosCacheRoot=$4/" "-p:AtmosCacheKey=$5" "-p:AtmosCacheCompression=$2"
   if [ "$1" = restore ] && ! grep -q "exact hit" "$run/last.log"; then
     log "the $2 restore (round $3) did not hit"; tail -n 30 "$run/last.log" >&2; exit 1
   fi
