@@ -36,6 +36,30 @@ internal static class ManagerRun
         return 0;
     }
 
+    /// <summary>
+    /// The transfer settings, with ATMOS_BENCH_TRANSFER's overrides (eng/bench-official.sh --transfer):
+    /// comma-separated Name=Value of SingleShotLimit, BlockSize, UploadParallelism, RangeSize, DownloadParallelism.
+    /// </summary>
+    private static TransferSettings TransferUnderTest()
+    {
+        var settings = new TransferSettings();
+        foreach (var pair in (Environment.GetEnvironmentVariable("ATMOS_BENCH_TRANSFER") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = (pair.Split('=')[0], long.Parse(pair.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
+            settings = name switch
+            {
+                "SingleShotLimit" => settings with { SingleShotLimit = value },
+                "BlockSize" => settings with { BlockSize = checked((int)value) },
+                "UploadParallelism" => settings with { UploadParallelism = checked((int)value) },
+                "RangeSize" => settings with { RangeSize = checked((int)value) },
+                "DownloadParallelism" => settings with { DownloadParallelism = checked((int)value) },
+                _ => throw new ArgumentException($"ATMOS_BENCH_TRANSFER: unknown setting '{name}'"),
+            };
+        }
+
+        return settings;
+    }
+
     private static CacheManager Manager(string root, string backend, string key, ArchiveCompression compression)
     {
         var store = backend.StartsWith("local:", StringComparison.Ordinal) ? backend["local:".Length..] : Path.GetTempPath();
@@ -48,7 +72,7 @@ internal static class ManagerRun
             WorkingDirectory = Directory.GetCurrentDirectory(),
         };
         ICacheBackend chosen = backend == "github"
-            ? new GitHubActionsBackend(GitHubBackendSettings.FromEnvironment(ProcessEnvironment.Instance, config.WorkingDirectory))
+            ? new GitHubActionsBackend(GitHubBackendSettings.FromEnvironment(ProcessEnvironment.Instance, config.WorkingDirectory) with { Transfer = TransferUnderTest() })
             : new LocalBackend(store);
         return new CacheManager(chosen, config);
     }

@@ -34,7 +34,7 @@ internal static class ArchiveExtractor
             () =>
             {
                 using var archive = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
-                return Extract(archive, Path.GetFullPath(root), options, stopReading: null, cancellationToken);
+                return Extract(archive, Path.GetFullPath(root), options, stopReading: null, trailerFirst: true, cancellationToken);
             },
             cancellationToken,
             TaskCreationOptions.LongRunning,
@@ -46,9 +46,12 @@ internal static class ArchiveExtractor
     /// seekable, report the archive's final length, make a read wait until its bytes are there, and
     /// report its end only once all of the archive arrived: nothing is merged into the root before.
     /// <paramref name="stopReading"/> runs when the extraction fails, before it waits for its
-    /// decompression thread, and must end a read that is still waiting for bytes.
+    /// decompression thread, and must end a read that is still waiting for bytes. With
+    /// <paramref name="trailerFirst"/> the archive's end can be read at once (its tail was fetched
+    /// ahead), so the trailer is read first and an indexed gzip member inflated on every core.
     /// </summary>
-    internal static Task<ArchiveStats> ExtractAsync(Stream archive, string root, ExtractOptions options, Action stopReading, CancellationToken cancellationToken)
+    internal static Task<ArchiveStats> ExtractAsync(
+        Stream archive, string root, ExtractOptions options, Action stopReading, CancellationToken cancellationToken, bool trailerFirst = false)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(root);
@@ -56,13 +59,13 @@ internal static class ArchiveExtractor
         ArgumentNullException.ThrowIfNull(stopReading);
 
         return Task.Factory.StartNew(
-            () => Extract(archive, Path.GetFullPath(root), options, stopReading, cancellationToken),
+            () => Extract(archive, Path.GetFullPath(root), options, stopReading, trailerFirst, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, Action? stopReading, CancellationToken cancellationToken)
+    private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, Action? stopReading, bool trailerFirst, CancellationToken cancellationToken)
     {
         var compression = ArchiveFormat.Detect(archive);
 
@@ -71,7 +74,7 @@ internal static class ArchiveExtractor
         var keepTrash = false;
         try
         {
-            var extracted = ExtractToStaging(archive, compression, workspace, options, stopReading, cancellationToken);
+            var extracted = ExtractToStaging(archive, compression, workspace, options, stopReading, trailerFirst, cancellationToken);
 
             merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
             merger.Merge();
@@ -109,9 +112,19 @@ internal static class ArchiveExtractor
     }
 
     private static StagingExtractor ExtractToStaging(
-        Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, Action? stopReading, CancellationToken cancellationToken)
+        Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, Action? stopReading, bool trailerFirst,
+        CancellationToken cancellationToken)
     {
-        using var decompressor = CompressionStreams.CreateDecompressor(archive, compression);
+        // When the end can be read first (a complete file, or a download that fetched its tail
+        // ahead), an indexed gzip member is inflated on every core; otherwise in order.
+        using var decompressor = trailerFirst
+            ? CompressionStreams.CreateDecompressorOfFile(archive, compression)
+            : CompressionStreams.CreateDecompressor(archive, compression);
+        if (decompressor is ParallelGzipReadStream parallel)
+        {
+            options.Logger.Log(CacheLogLevel.Detail, $"Inflating the archive's {parallel.ChunkCount} gzip chunks on {parallel.Workers} threads.");
+        }
+
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
         var pump = new DecompressionPump(decompressor, pipe);
         var pumping = pump.Start();

@@ -77,12 +77,12 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         }
     }
 
-    private static Task<ArchiveStats> StartExtracting(Stream input, string root, ExtractOptions options, CancellationTokenSource stop)
+    private static Task<ArchiveStats> StartExtracting(GrowingArchiveReadStream input, string root, ExtractOptions options, CancellationTokenSource stop)
     {
         try
         {
             // A failed extraction cancels the download too, which ends a read waiting for bytes.
-            return ArchiveExtractor.ExtractAsync(input, root, options, stop.Cancel, stop.Token);
+            return ArchiveExtractor.ExtractAsync(input, root, options, stop.Cancel, stop.Token, trailerFirst: input.EndIsReadable);
         }
         catch (Exception e)
         {

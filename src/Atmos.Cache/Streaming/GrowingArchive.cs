@@ -21,6 +21,19 @@ public sealed class GrowingArchive
     /// <summary>The file being written; open it for reading with <see cref="FileShare.ReadWrite"/>.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The archive's last bytes when the writer fetched them ahead of the rest (a download asks for
+    /// the tail first, so the trailer can be read before the data arrives), else empty.
+    /// </summary>
+    public ReadOnlyMemory<byte> Tail { get; private set; }
+
+    /// <summary>Writer side, before any reader starts: the archive's last bytes, fetched ahead.</summary>
+    public void PublishTail(byte[] tail)
+    {
+        ArgumentNullException.ThrowIfNull(tail);
+        Tail = tail;
+    }
+
     /// <summary>The final length once writing succeeded; faulted or cancelled when writing failed.</summary>
     public Task<long> Completion => _completion.Task;
 

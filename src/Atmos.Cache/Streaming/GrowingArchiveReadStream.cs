@@ -8,7 +8,9 @@ namespace Atmos.Cache.Streaming;
 /// a read waits (without polling) until the bytes at the position are published, and rethrows the
 /// writing's failure. The end is reported only once the writing completed with exactly the expected
 /// length, so a reader that saw the end saw the whole, finished archive. Seekable, so the format
-/// can be detected at the start and a trailer read at the end (which waits for the end to arrive).
+/// can be detected at the start and a trailer read at the end (which waits for the end to arrive,
+/// unless the archive's tail was fetched ahead: then those bytes are read at once, and checked
+/// against the file once all of it arrived).
 /// </summary>
 internal sealed class GrowingArchiveReadStream : Stream
 {
@@ -23,6 +25,7 @@ internal sealed class GrowingArchiveReadStream : Stream
     private long _bufferStart;
     private int _bufferCount;
     private long _position;
+    private bool _tailChecked;
 
     /// <param name="archive">The archive being written; its file must exist already.</param>
     /// <param name="length">The length the archive will have once complete.</param>
@@ -43,6 +46,9 @@ internal sealed class GrowingArchiveReadStream : Stream
     public override bool CanSeek => true;
 
     public override bool CanWrite => false;
+
+    /// <summary>Whether the archive's last bytes can be read before the rest arrived (its tail was fetched ahead).</summary>
+    public bool EndIsReadable => !_archive.Tail.IsEmpty && _archive.Tail.Length <= _length;
 
     /// <summary>The length the archive will have once complete.</summary>
     public override long Length => _length;
@@ -78,7 +84,13 @@ internal sealed class GrowingArchiveReadStream : Stream
             return 0;
         }
 
-        if (TryCopyBuffered(buffer) is var copied and > 0)
+        var copied = TryCopyBuffered(buffer);
+        if (copied == 0)
+        {
+            copied = TryCopyTail(buffer);
+        }
+
+        if (copied > 0)
         {
             return copied;
         }
@@ -95,7 +107,13 @@ internal sealed class GrowingArchiveReadStream : Stream
             return 0;
         }
 
-        if (TryCopyBuffered(buffer.Span) is var copied and > 0)
+        var copied = TryCopyBuffered(buffer.Span);
+        if (copied == 0)
+        {
+            copied = TryCopyTail(buffer.Span);
+        }
+
+        if (copied > 0)
         {
             return copied;
         }
@@ -122,15 +140,52 @@ internal sealed class GrowingArchiveReadStream : Stream
         return count;
     }
 
+    /// <summary>Serves a read inside the tail fetched ahead, without waiting for the download.</summary>
+    private int TryCopyTail(Span<byte> destination)
+    {
+        var tailStart = _length - _archive.Tail.Length;
+        if (!EndIsReadable || _position < tailStart || _position >= _length)
+        {
+            return 0;
+        }
+
+        var count = (int)Math.Min(destination.Length, _length - _position);
+        _archive.Tail.Span.Slice((int)(_position - tailStart), count).CopyTo(destination);
+        _position += count;
+        return count;
+    }
+
+    /// <summary>Once the whole archive arrived: the tail read ahead must be what the file ends with.</summary>
+    private void CheckTail()
+    {
+        if (_tailChecked || !EndIsReadable)
+        {
+            return;
+        }
+
+        var written = new byte[_archive.Tail.Length];
+        ReadFile(written, _length - written.Length);
+        if (!_archive.Tail.Span.SequenceEqual(written))
+        {
+            throw new CacheBackendException("The cache archive's end changed while it was being downloaded.");
+        }
+
+        _tailChecked = true;
+    }
+
     /// <summary>Reads what is published at the position; <paramref name="available"/> came from the archive.</summary>
     private int ReadAvailable(Span<byte> destination, long available)
     {
         if (_position >= _length)
         {
             // Only a completed writing gets past the wait for a byte beyond the expected length.
-            return available == _length
-                ? 0
-                : throw new CacheBackendException($"The cache archive grew to {available} bytes, but storage reported {_length}.");
+            if (available != _length)
+            {
+                throw new CacheBackendException($"The cache archive grew to {available} bytes, but storage reported {_length}.");
+            }
+
+            CheckTail();
+            return 0;
         }
 
         if (available <= _position)

@@ -23,7 +23,7 @@ public sealed class ConditionalWriteTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task A_put_answered_412_means_another_job_saved_the_key()
+    public async Task APutAnswered412MeansAnotherJobSavedTheKey()
     {
         await using var s3 = await FakeEndpoint.StartAsync((context, _) => context.Request.Method switch
         {
@@ -42,7 +42,7 @@ public sealed class ConditionalWriteTests
     }
 
     [TestMethod]
-    public async Task A_complete_answered_412_aborts_the_upload_and_says_the_key_exists()
+    public async Task ACompleteAnswered412AbortsTheUploadAndSaysTheKeyExists()
     {
         await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
         {
@@ -69,7 +69,7 @@ public sealed class ConditionalWriteTests
     }
 
     [TestMethod]
-    public async Task An_error_inside_a_200_complete_answer_is_retried()
+    public async Task AnErrorInsideA200CompleteAnswerIsRetried()
     {
         var completes = 0;
         await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
@@ -95,7 +95,7 @@ public sealed class ConditionalWriteTests
     }
 
     [TestMethod]
-    public async Task Failures_never_show_the_secret_the_session_token_or_the_signature()
+    public async Task FailuresNeverShowTheSecretTheSessionTokenOrTheSignature()
     {
         // Real S3 answers SignatureDoesNotMatch with the string to sign and the signature it got.
         const string refusal = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message>" +
@@ -121,7 +121,7 @@ public sealed class ConditionalWriteTests
     }
 
     [TestMethod]
-    public async Task S3rver_ignores_if_none_match_so_on_such_servers_a_racing_writer_overwrites()
+    public async Task S3rverIgnoresIfNoneMatchSoOnSuchServersARacingWriterOverwrites()
     {
         // The difference the README states: S3 answers 412 here; s3rver stores the second object.
         await using var bucket = await S3Bucket.StartAsync();

@@ -13,7 +13,7 @@ public sealed class ErrorMessageTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task A_bucket_in_another_region_names_the_region_to_set()
+    public async Task ABucketInAnotherRegionNamesTheRegionToSet()
     {
         await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
         {
@@ -30,7 +30,7 @@ public sealed class ErrorMessageTests
     }
 
     [TestMethod]
-    public async Task A_missing_bucket_says_so()
+    public async Task AMissingBucketSaysSo()
     {
         await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
             Credentials.CredentialSourceTests.Answer(context, 404, "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>", "application/xml"));

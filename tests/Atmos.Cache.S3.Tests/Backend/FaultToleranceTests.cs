@@ -16,7 +16,7 @@ public sealed class FaultToleranceTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task Parts_answered_500_are_sent_again()
+    public async Task PartsAnswered500AreSentAgain()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         bucket.Proxy!.Inject(Kind.UploadPart, Fault.InternalError, times: 2);
@@ -31,7 +31,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task SlowDown_on_a_put_is_retried_with_backoff()
+    public async Task SlowDownOnAPutIsRetriedWithBackoff()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         bucket.Proxy!.Inject(Kind.PutObject, Fault.SlowDown, times: 2);
@@ -47,7 +47,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task An_upload_whose_connection_is_cut_is_sent_again()
+    public async Task AnUploadWhoseConnectionIsCutIsSentAgain()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         bucket.Proxy!.Inject(Kind.UploadPart, Fault.Cut);
@@ -60,7 +60,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_range_cut_short_is_fetched_again()
+    public async Task ARangeCutShortIsFetchedAgain()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var archive = bucket.Temp.RandomFile("a.tgz", 4 * 1024 * 1024 + 5, seed: 14);
@@ -73,7 +73,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_complete_answered_500_is_sent_again()
+    public async Task ACompleteAnswered500IsSentAgain()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         bucket.Proxy!.Inject(Kind.CompleteUpload, Fault.InternalError);
@@ -86,7 +86,7 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
-    public async Task A_service_failing_for_good_gives_up_after_the_attempts_and_leaves_no_entry()
+    public async Task AServiceFailingForGoodGivesUpAfterTheAttemptsAndLeavesNoEntry()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         bucket.Proxy!.Inject(Kind.UploadPart, Fault.InternalError, times: 100);

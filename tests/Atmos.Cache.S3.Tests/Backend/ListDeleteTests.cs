@@ -15,7 +15,7 @@ public sealed class ListDeleteTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task Listing_follows_continuation_tokens_across_pages_and_versions()
+    public async Task ListingFollowsContinuationTokensAcrossPagesAndVersions()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var backend = bucket.Backend(listPageSize: 2);
@@ -40,7 +40,7 @@ public sealed class ListDeleteTests
     }
 
     [TestMethod]
-    public async Task A_restore_key_restores_a_prefix_match_across_pages()
+    public async Task ARestoreKeyRestoresAPrefixMatchAcrossPages()
     {
         await using var bucket = await S3Bucket.StartAsync();
         var backend = bucket.Backend(listPageSize: 1);
@@ -55,7 +55,7 @@ public sealed class ListDeleteTests
     }
 
     [TestMethod]
-    public async Task Delete_removes_the_key_in_every_version_and_a_missing_key_is_fine()
+    public async Task DeleteRemovesTheKeyInEveryVersionAndAMissingKeyIsFine()
     {
         await using var bucket = await S3Bucket.StartAsync();
         var backend = bucket.Backend();

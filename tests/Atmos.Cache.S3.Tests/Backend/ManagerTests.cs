@@ -17,7 +17,7 @@ public sealed class ManagerTests
     private const string RestorePrefix = "atmos-cache-linux-amd64-";
 
     [TestMethod]
-    public async Task Miss_save_exact_hit_and_prefix_hit_restore_identical_content()
+    public async Task MissSaveExactHitAndPrefixHitRestoreIdenticalContent()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var source = MakeRoot(bucket, "source");
@@ -41,7 +41,7 @@ public sealed class ManagerTests
     }
 
     [TestMethod]
-    public async Task A_download_cut_short_for_good_fails_the_restore_and_leaves_the_root_unchanged()
+    public async Task ADownloadCutShortForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         await Manager(bucket, MakeRoot(bucket, "source"), Key).SaveAsync();

@@ -18,7 +18,7 @@ public sealed class PrefixRestoreTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task The_newest_object_wins_even_when_it_is_on_a_later_page_and_sorts_first_by_name()
+    public async Task TheNewestObjectWinsEvenWhenItIsOnALaterPageAndSortsFirstByName()
     {
         const string prefix = "atmos-cache/" + Version + "/";
         string Page(string key, string modified, string? next) =>

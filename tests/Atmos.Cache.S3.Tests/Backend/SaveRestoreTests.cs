@@ -15,7 +15,7 @@ public sealed class SaveRestoreTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task A_small_archive_goes_up_in_one_put_and_comes_back_byte_for_byte()
+    public async Task ASmallArchiveGoesUpInOnePutAndComesBackByteForByte()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var archive = bucket.Temp.RandomFile("small.tgz", 300_000, seed: 1);
@@ -33,7 +33,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task A_large_archive_goes_up_in_parallel_parts_and_comes_back_through_parallel_ranges()
+    public async Task ALargeArchiveGoesUpInParallelPartsAndComesBackThroughParallelRanges()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var archive = bucket.Temp.RandomFile("large.tgz", 12 * 1024 * 1024 + 12345, seed: 2);
@@ -54,7 +54,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task A_growing_archive_uploads_parts_before_it_is_finished()
+    public async Task AGrowingArchiveUploadsPartsBeforeItIsFinished()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var source = bucket.Temp.RandomFile("source", 6 * 1024 * 1024, seed: 3);
@@ -88,7 +88,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task A_failed_archive_leaves_no_entry_and_aborts_its_upload()
+    public async Task AFailedArchiveLeavesNoEntryAndAbortsItsUpload()
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         var path = bucket.Temp.File("failing.tgz");
@@ -108,7 +108,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task A_streaming_restore_publishes_the_archive_as_ranges_arrive()
+    public async Task AStreamingRestorePublishesTheArchiveAsRangesArrive()
     {
         await using var bucket = await S3Bucket.StartAsync();
         var archive = bucket.Temp.RandomFile("stream.tgz", 5 * 1024 * 1024 + 7, seed: 4);
@@ -125,7 +125,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task Saving_a_key_that_exists_says_it_exists()
+    public async Task SavingAKeyThatExistsSaysItExists()
     {
         await using var bucket = await S3Bucket.StartAsync();
         var backend = bucket.Backend();
@@ -136,7 +136,7 @@ public sealed class SaveRestoreTests
     }
 
     [TestMethod]
-    public async Task A_missing_key_is_not_found()
+    public async Task AMissingKeyIsNotFound()
     {
         await using var bucket = await S3Bucket.StartAsync();
         await Assert.ThrowsExactlyAsync<CacheNotFoundException>(() =>

@@ -13,7 +13,7 @@ namespace Atmos.Cache.S3.Tests.Configuration;
 public sealed class S3ConfigurationTests
 {
     [TestMethod]
-    public void Properties_win_over_the_environment_which_wins_over_atmos_yaml()
+    public void PropertiesWinOverTheEnvironmentWhichWinsOverAtmosYaml()
     {
         using var temp = new TempFolder();
         temp.WriteFile("atmos.yaml", "ci:\n  cache:\n    s3:\n      bucket: from-yaml\n      prefix: yaml/\n      region: eu-west-1\n      endpoint: https://yaml.example\n      path_style: true\n");
@@ -34,7 +34,7 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void The_registry_knows_s3_and_the_backend_setting_accepts_it_in_any_case()
+    public void TheRegistryKnowsS3AndTheBackendSettingAcceptsItInAnyCase()
     {
         using var temp = new TempFolder();
         CollectionAssert.Contains(BackendRegistry.GetRegisteredTypes().ToList(), "s3");
@@ -45,7 +45,7 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void Defaults_are_the_atmos_cache_prefix_and_virtual_hosted_addressing()
+    public void DefaultsAreTheAtmosCachePrefixAndVirtualHostedAddressing()
     {
         using var temp = new TempFolder();
         var config = ConfigResolver.Resolve(new CacheSettings { WorkingDirectory = temp.Path, Root = temp.Combine("root") }, new DictionaryEnvironment(new Dictionary<string, string>()));
@@ -55,7 +55,7 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void A_bad_path_style_value_is_a_configuration_error_naming_the_property()
+    public void ABadPathStyleValueIsAConfigurationErrorNamingTheProperty()
     {
         using var temp = new TempFolder();
         var error = Assert.ThrowsExactly<CacheConfigurationException>(() =>
@@ -64,7 +64,7 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void The_s3_backend_without_a_bucket_says_which_setting_to_set()
+    public void TheS3BackendWithoutABucketSaysWhichSettingToSet()
     {
         using var temp = new TempFolder();
         var config = ConfigResolver.Resolve(new CacheSettings { WorkingDirectory = temp.Path, Root = temp.Combine("root"), Backend = "s3" }, new DictionaryEnvironment(new Dictionary<string, string>()));
@@ -73,7 +73,7 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void Region_and_endpoint_fall_back_to_the_aws_variables_and_the_profile()
+    public void RegionAndEndpointFallBackToTheAwsVariablesAndTheProfile()
     {
         using var temp = new TempFolder();
         temp.WriteFile(".aws/config", "[profile ci]\nregion = sa-east-1\n");
@@ -90,12 +90,12 @@ public sealed class S3ConfigurationTests
     }
 
     [TestMethod]
-    public void An_endpoint_that_is_not_an_http_url_is_a_configuration_error() =>
+    public void AnEndpointThatIsNotAnHttpUrlIsAConfigurationError() =>
         Assert.ThrowsExactly<CacheConfigurationException>(() =>
             S3SettingsResolver.Resolve(new S3Config { Bucket = "b", Endpoint = "ftp://example" }, Env(), NullCacheLogger.Instance));
 
     [TestMethod]
-    public void Addressing_is_virtual_hosted_on_aws_path_style_when_asked_and_for_dotted_buckets()
+    public void AddressingIsVirtualHostedOnAwsPathStyleWhenAskedAndForDottedBuckets()
     {
         var virtualHosted = new S3Addressing("my-bucket", "eu-west-1", null, pathStyle: false);
         var pathStyle = new S3Addressing("my-bucket", "auto", new Uri("https://acct.r2.cloudflarestorage.com"), pathStyle: true);

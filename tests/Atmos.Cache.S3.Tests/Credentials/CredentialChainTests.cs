@@ -9,7 +9,7 @@ public sealed class CredentialChainTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task Environment_variables_win_over_the_profile()
+    public async Task EnvironmentVariablesWinOverTheProfile()
     {
         using var test = new CredentialTestContext().Set("AWS_ACCESS_KEY_ID", "AKIAENV").Set("AWS_SECRET_ACCESS_KEY", "env-secret");
         test.WriteFile(".aws/credentials", "[default]\naws_access_key_id=AKIAFILE\naws_secret_access_key=file-secret\n");
@@ -18,7 +18,7 @@ public sealed class CredentialChainTests
     }
 
     [TestMethod]
-    public async Task The_default_profile_is_used_when_nothing_else_is_set()
+    public async Task TheDefaultProfileIsUsedWhenNothingElseIsSet()
     {
         using var test = new CredentialTestContext();
         test.WriteFile(".aws/credentials", "[default]\naws_access_key_id=AKIAFILE\naws_secret_access_key=file-secret\n");
@@ -27,7 +27,7 @@ public sealed class CredentialChainTests
     }
 
     [TestMethod]
-    public async Task No_source_says_which_variables_to_set()
+    public async Task NoSourceSaysWhichVariablesToSet()
     {
         using var test = new CredentialTestContext();
         var error = await Assert.ThrowsExactlyAsync<CacheUnavailableException>(() => AwsCredentialChain.Default(test.Context()).GetAsync(TestContext.CancellationToken));
@@ -36,7 +36,7 @@ public sealed class CredentialChainTests
     }
 
     [TestMethod]
-    public async Task Credentials_are_kept_until_they_near_expiry()
+    public async Task CredentialsAreKeptUntilTheyNearExpiry()
     {
         var lasting = new CountingSource(DateTimeOffset.UtcNow.AddHours(1));
         var chain = new AwsCredentialChain([lasting], Atmos.Cache.Diagnostics.NullCacheLogger.Instance);

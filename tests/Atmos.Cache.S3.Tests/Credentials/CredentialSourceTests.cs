@@ -31,7 +31,7 @@ public sealed class CredentialSourceTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task Environment_variables_give_keys_and_session_token()
+    public async Task EnvironmentVariablesGiveKeysAndSessionToken()
     {
         using var test = new CredentialTestContext()
             .Set("AWS_ACCESS_KEY_ID", "AKIAENV").Set("AWS_SECRET_ACCESS_KEY", "env-secret").Set("AWS_SESSION_TOKEN", "env-token");
@@ -43,14 +43,14 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Environment_without_the_secret_is_not_a_source()
+    public async Task EnvironmentWithoutTheSecretIsNotASource()
     {
         using var test = new CredentialTestContext().Set("AWS_ACCESS_KEY_ID", "AKIAENV");
         Assert.IsNull(await new EnvironmentCredentialSource(test.Context().Environment).TryGetAsync(TestContext.CancellationToken));
     }
 
     [TestMethod]
-    public async Task A_named_profile_reads_the_credentials_file_and_the_config_files_region()
+    public async Task ANamedProfileReadsTheCredentialsFileAndTheConfigFilesRegion()
     {
         using var test = new CredentialTestContext().Set("AWS_PROFILE", "ci");
         test.WriteFile(".aws/credentials", "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n\n[ci]\n# comment\naws_access_key_id = AKIACI\naws_secret_access_key = ci-secret\naws_session_token = ci-token\n");
@@ -67,7 +67,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Shared_file_locations_follow_the_variables()
+    public async Task SharedFileLocationsFollowTheVariables()
     {
         using var test = new CredentialTestContext();
         var credentials = test.WriteFile("elsewhere/creds", "[default]\naws_access_key_id=AKIAFILE\naws_secret_access_key=file-secret\n");
@@ -77,7 +77,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task A_chosen_profile_that_does_not_exist_says_so()
+    public async Task AChosenProfileThatDoesNotExistSaysSo()
     {
         using var test = new CredentialTestContext().Set("AWS_PROFILE", "missing");
         var error = await Assert.ThrowsExactlyAsync<CacheUnavailableException>(() => new ProfileCredentialSource(test.Context()).TryGetAsync(TestContext.CancellationToken));
@@ -85,7 +85,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task An_sso_profile_explains_how_to_export_its_credentials()
+    public async Task AnSsoProfileExplainsHowToExportItsCredentials()
     {
         using var test = new CredentialTestContext().Set("AWS_PROFILE", "sso");
         test.WriteFile(".aws/config", "[profile sso]\nsso_session = corp\nregion = us-east-1\n");
@@ -94,7 +94,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Web_identity_assumes_the_role_through_sts_with_the_token_from_the_file()
+    public async Task WebIdentityAssumesTheRoleThroughStsWithTheTokenFromTheFile()
     {
         await using var sts = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, StsAnswer, "text/xml"));
         using var test = new CredentialTestContext();
@@ -121,7 +121,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task A_refused_web_identity_names_the_role_and_the_error_but_not_the_token()
+    public async Task ARefusedWebIdentityNamesTheRoleAndTheErrorButNotTheToken()
     {
         const string refusal = """<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity for token eyJ.secret-oidc.sig</Message></Error></ErrorResponse>""";
         await using var sts = await FakeEndpoint.StartAsync((context, _) => Answer(context, 403, refusal, "text/xml"));
@@ -137,7 +137,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task A_profile_with_a_role_and_a_token_file_assumes_the_role()
+    public async Task AProfileWithARoleAndATokenFileAssumesTheRole()
     {
         await using var sts = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, StsAnswer, "text/xml"));
         using var test = new CredentialTestContext().Set("AWS_PROFILE", "oidc").Set("AWS_ENDPOINT_URL_STS", sts.Url.ToString());
@@ -151,7 +151,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Container_full_uri_sends_the_token_from_the_token_file()
+    public async Task ContainerFullUriSendsTheTokenFromTheTokenFile()
     {
         await using var agent = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, JsonCredentials, "application/json"));
         using var test = new CredentialTestContext();
@@ -168,7 +168,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Container_relative_uri_goes_to_the_agent_host()
+    public async Task ContainerRelativeUriGoesToTheAgentHost()
     {
         await using var agent = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, JsonCredentials, "application/json"));
         using var test = new CredentialTestContext().Set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-1");
@@ -180,14 +180,14 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public void Container_full_uri_over_plain_http_to_a_remote_host_is_refused()
+    public void ContainerFullUriOverPlainHttpToARemoteHostIsRefused()
     {
         using var test = new CredentialTestContext().Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds");
         Assert.ThrowsExactly<CacheConfigurationException>(() => new ContainerCredentialSource(test.Context()).TryGetAsync(TestContext.CancellationToken).GetAwaiter().GetResult());
     }
 
     [TestMethod]
-    public async Task Instance_metadata_uses_an_imdsv2_session_token()
+    public async Task InstanceMetadataUsesAnImdsv2SessionToken()
     {
         await using var imds = await FakeEndpoint.StartAsync((context, _) =>
         {
@@ -222,7 +222,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Instance_metadata_that_nobody_answers_is_not_a_source()
+    public async Task InstanceMetadataThatNobodyAnswersIsNotASource()
     {
         using var test = new CredentialTestContext().Unset("AWS_EC2_METADATA_DISABLED");
         // Port 9 (discard) on this machine: nothing listens, the connection is refused.
@@ -230,7 +230,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Another_clouds_metadata_service_refusing_the_token_request_is_not_a_source()
+    public async Task AnotherCloudsMetadataServiceRefusingTheTokenRequestIsNotASource()
     {
         // Azure's service at the same address (GitHub-hosted runners) answers EC2's token request with 400.
         await using var azure = await FakeEndpoint.StartAsync((context, _) => Answer(context, 400, "{\"error\":\"Bad request\"}", "application/json"));
@@ -240,7 +240,7 @@ public sealed class CredentialSourceTests
     }
 
     [TestMethod]
-    public async Task Instance_metadata_can_be_turned_off()
+    public async Task InstanceMetadataCanBeTurnedOff()
     {
         await using var imds = await FakeEndpoint.StartAsync((context, _) => Answer(context, 200, "x", "text/plain"));
         using var test = new CredentialTestContext().Set("AWS_EC2_METADATA_DISABLED", "true");

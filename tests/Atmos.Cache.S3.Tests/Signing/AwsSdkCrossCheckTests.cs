@@ -29,7 +29,7 @@ public sealed partial class AwsSdkCrossCheckTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task The_signer_agrees_with_the_aws_sdk_on_the_requests_the_backend_makes()
+    public async Task TheSignerAgreesWithTheAwsSdkOnTheRequestsTheBackendMakes()
     {
         await using var s3 = await FakeEndpoint.StartAsync(AnswerAsync);
         using var client = new AmazonS3Client(

@@ -24,7 +24,7 @@ public sealed class S3DocumentationExampleTests
 
     [TestMethod]
     [DynamicData(nameof(Names))]
-    public void The_signer_gives_the_documented_authorization(string name)
+    public void TheSignerGivesTheDocumentedAuthorization(string name)
     {
         var example = Examples.GetProperty("examples").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
         var addressing = new S3Addressing("examplebucket", "us-east-1", new Uri("https://s3.amazonaws.com"), pathStyle: false);
@@ -44,7 +44,7 @@ public sealed class S3DocumentationExampleTests
     }
 
     [TestMethod]
-    public async Task A_ranged_download_sends_the_documented_get_object_request()
+    public async Task ARangedDownloadSendsTheDocumentedGetObjectRequest()
     {
         var example = Examples.GetProperty("examples").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "GET Object");
         var handler = new CapturingHandler();

@@ -20,12 +20,12 @@ public sealed class SigV4TestSuiteTests
         Suite.RootElement.GetProperty("tests").EnumerateArray().Select(t => new object[] { t.GetProperty("name").GetString()! });
 
     [TestMethod]
-    public void The_suite_is_there_with_its_vectors() =>
+    public void TheSuiteIsThereWithItsVectors() =>
         Assert.IsGreaterThanOrEqualTo(20, Vectors().Count());
 
     [TestMethod]
     [DynamicData(nameof(Vectors))]
-    public void Canonical_request_string_to_sign_and_authorization_match_the_suite(string name)
+    public void CanonicalRequestStringToSignAndAuthorizationMatchTheSuite(string name)
     {
         var vector = Suite.RootElement.GetProperty("tests").EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
         var config = Suite.RootElement.GetProperty("config");
@@ -49,13 +49,13 @@ public sealed class SigV4TestSuiteTests
     }
 
     [TestMethod]
-    public void A_signature_changes_with_the_secret() =>
+    public void ASignatureChangesWithTheSecret() =>
         Assert.AreNotEqual(
             Sign("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             Sign("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ"));
 
     [TestMethod]
-    public void Credentials_never_print_their_secret_or_token()
+    public void CredentialsNeverPrintTheirSecretOrToken()
     {
         var credentials = new AwsCredentials("AKIDEXAMPLE", "secret-value-123", "session-token-456", source: "environment variables");
         var text = credentials.ToString();

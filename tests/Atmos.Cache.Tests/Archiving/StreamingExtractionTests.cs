@@ -80,6 +80,35 @@ public sealed class StreamingExtractionTests
     }
 
     /// <summary>A pre-sized file holding <paramref name="bytes"/> whose first <paramref name="published"/> bytes are published.</summary>
+    [TestMethod]
+    public async Task AnIndexedGzipArchiveWhoseTailCameFirstRestoresTheSameTree()
+    {
+        using var temp = new TempFolder();
+        var source = temp.Combine("source");
+        SampleTree.Create(source);
+        var lib = Path.Combine(source, "lib");
+        var libTime = Directory.GetLastWriteTimeUtc(lib);
+        temp.RandomFile("source/lib/noise.bin", 5_000_000, seed: 4);
+        File.SetLastWriteTimeUtc(Path.Combine(lib, "noise.bin"), libTime);
+        Directory.SetLastWriteTimeUtc(lib, libTime);
+        var archivePath = temp.Combine("written.archive");
+        await ArchiveWriter.WriteAsync(source, archivePath, new ArchiveWriteOptions(), CancellationToken.None);
+        var bytes = await File.ReadAllBytesAsync(archivePath);
+        var growing = Arrived(temp, bytes, published: 0);
+        growing.PublishTail(bytes[^4096..]);
+        var root = temp.Combine("root");
+        using var stop = new CancellationTokenSource();
+        await using var input = new GrowingArchiveReadStream(growing, bytes.Length, stop.Token);
+
+        var extracting = ArchiveExtractor.ExtractAsync(input, root, new ExtractOptions(), stop.Cancel, CancellationToken.None, trailerFirst: input.EndIsReadable);
+        // The rest arrives in two steps after the extraction started.
+        growing.ReportAvailable(bytes.Length / 2);
+        growing.Complete(bytes.Length);
+        await extracting.WaitAsync(Patience);
+
+        TreeListing.AssertSame(TreeListing.Of(source), TreeListing.Of(root));
+    }
+
     private static GrowingArchive Arrived(TempFolder temp, byte[] bytes, int? published = null)
     {
         var path = temp.File("download.archive");

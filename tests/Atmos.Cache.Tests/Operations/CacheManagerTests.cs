@@ -211,7 +211,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task WithZstdConfigured_ARestoreFindsTheAtmosGzipEntry_AndTheSaveStillWritesZstd()
+    public async Task WithZstdConfiguredARestoreFindsTheAtmosGzipEntryAndTheSaveStillWritesZstd()
     {
         using var temp = new TempFolder();
         var atmos = TestConfigs.For(temp) with { Compression = ArchiveCompression.Gzip };
@@ -239,7 +239,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task WithZstdConfigured_AMissInBothNamespacesIsAMiss()
+    public async Task WithZstdConfiguredAMissInBothNamespacesIsAMiss()
     {
         using var temp = new TempFolder();
         var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };
@@ -251,7 +251,7 @@ public sealed class CacheManagerTests
     }
 
     [TestMethod]
-    public async Task WithGzipConfigured_TheZstdNamespaceIsNeverRead()
+    public async Task WithGzipConfiguredTheZstdNamespaceIsNeverRead()
     {
         using var temp = new TempFolder();
         var zstd = TestConfigs.For(temp) with { Compression = ArchiveCompression.Zstd };

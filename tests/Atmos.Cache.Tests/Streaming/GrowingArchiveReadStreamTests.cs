@@ -196,6 +196,47 @@ public sealed class GrowingArchiveReadStreamTests
         CollectionAssert.AreEqual(content[^4..], trailer);
     }
 
+    [TestMethod]
+    public async Task TheTailFetchedAheadIsReadBeforeTheRestArrived()
+    {
+        using var temp = new TempFolder();
+        var content = RandomBytes(100_000, seed: 14);
+        var (archive, file) = Presized(temp, content.Length);
+        using var _ = file;
+        archive.PublishTail(content[^1000..]);
+        await using var stream = new GrowingArchiveReadStream(archive, content.Length, CancellationToken.None);
+
+        // Nothing of the file is published: only the tail can answer.
+        stream.Seek(-600, SeekOrigin.End);
+        var buffer = new byte[600];
+        stream.ReadExactly(buffer);
+
+        Assert.IsTrue(stream.EndIsReadable);
+        CollectionAssert.AreEqual(content[^600..], buffer);
+    }
+
+    [TestMethod]
+    public async Task ATailThatDiffersFromTheDownloadedFileFailsAtTheEnd()
+    {
+        using var temp = new TempFolder();
+        var content = RandomBytes(100_000, seed: 15);
+        var (archive, file) = Presized(temp, content.Length);
+        using (file)
+        {
+            RandomAccess.Write(file, content, 0);
+        }
+
+        var tail = content[^1000..];
+        tail[10] ^= 0x01;
+        archive.PublishTail(tail);
+        archive.Complete(content.Length);
+        await using var stream = new GrowingArchiveReadStream(archive, content.Length, CancellationToken.None);
+
+        var error = Assert.ThrowsExactly<CacheBackendException>(() => SampleData.ReadAll(stream));
+
+        StringAssert.Contains(error.Message, "changed");
+    }
+
     private static (GrowingArchive Archive, Microsoft.Win32.SafeHandles.SafeFileHandle File) Presized(TempFolder temp, long size)
     {
         var path = temp.File("download.archive");

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Atmos.Cache.Archiving.Compression.Zstd;
+using Atmos.Cache.Archiving.Trailer;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -11,6 +12,9 @@ internal static class CompressionStreams
     private const int ZstdLevel = 3;
 
     private const int ChunkSize = 2 << 20;
+
+    /// <summary>The largest chunk an index may describe: bounds what one chunk in flight costs on restore.</summary>
+    private const int MaxIndexedChunkLength = 2 * ChunkSize;
 
     /// <summary>
     /// The compressor of a new archive written into <paramref name="output"/> (left open). gzip
@@ -36,6 +40,24 @@ internal static class CompressionStreams
             default:
                 throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown archive compression.");
         }
+    }
+
+    /// <summary>Inflation threads for an indexed gzip archive: more would only wait for the tar side.</summary>
+    private const int MaxInflateWorkers = 8;
+
+    /// <summary>
+    /// A decompressing stream over a complete, seekable archive file (left open on dispose): an
+    /// indexed gzip member is inflated on every core, anything else as <see cref="CreateDecompressor"/> does.
+    /// </summary>
+    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression)
+    {
+        if (compression == ArchiveCompression.Gzip
+            && GzipChunkIndex.TryRead(archive, ArchiveTrailer.Read(archive, compression), MaxIndexedChunkLength) is { } index)
+        {
+            return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers));
+        }
+
+        return CreateDecompressor(archive, compression);
     }
 
     /// <summary>A decompressing stream over <paramref name="input"/> (left open on dispose).</summary>

@@ -3,7 +3,10 @@ namespace Atmos.Cache.Backends.GitHub;
 /// <summary>
 /// How archives move to and from blob storage. Memory use stays flat and small: blocks are
 /// streamed from the archive file (a 256 KiB buffer per block in flight, whatever the block size),
-/// and downloads stream each range to disk through a 1 MiB buffer per range in flight.
+/// and downloads stream each range to disk through a 1 MiB buffer per range in flight. The defaults
+/// were measured against the official client's 64 MiB × 8 (single shot up to 128 MiB) and 8 MiB or
+/// 32 MiB pieces (docs/performance.md, "Transfer settings"): uploads start while the archive is
+/// written and the extraction follows the download, so larger pieces only start both later.
 /// </summary>
 public sealed record TransferSettings
 {

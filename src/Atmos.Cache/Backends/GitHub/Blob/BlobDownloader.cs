@@ -17,6 +17,16 @@ namespace Atmos.Cache.Backends.GitHub.Blob;
 /// </summary>
 internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
 {
+    /// <summary>
+    /// How much of a large archive's end a streaming download fetches first: the trailer (a gzip
+    /// chunk index takes 14 bytes per 2 MiB of content) and the gzip member's end, so the extraction
+    /// can inflate chunks on every core while the rest arrives.
+    /// </summary>
+    private const int TailLength = 256 * 1024;
+
+    /// <summary>Below this the tail is not fetched ahead: the inflation it would parallelize is short, the extra request is not.</summary>
+    private const long TailFirstMinimum = 32L << 20;
+
     /// <summary>Writes the blob to <paramref name="destinationPath"/> and returns its size in bytes.</summary>
     public async Task<long> DownloadAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
@@ -44,9 +54,17 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
     public async Task<StreamingDownloadStart> StartAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
+        // An archive of one range arrives whole at once anyway: only a longer one gets its tail first.
+        var tail = size > transfer.RangeSize && size >= TailFirstMinimum
+            ? await DownloadTailAsync(signedUrl, size, (int)Math.Min(TailLength, size), cancellationToken).ConfigureAwait(false)
+            : null;
         // Readable by others while written: the extraction reads the prefix as it grows.
         var file = RangeFile.CreatePresized(destinationPath, size, FileShare.Read | FileShare.Delete);
         var archive = new GrowingArchive(destinationPath);
+        if (tail is not null)
+        {
+            archive.PublishTail(tail);
+        }
         var download = Task.Run(() => DownloadIntoAsync(signedUrl, file, size, archive, cancellationToken), CancellationToken.None);
         return new StreamingDownloadStart(size, archive, download);
     }
@@ -140,6 +158,28 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
             }
 
             return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>The last <paramref name="length"/> bytes of the blob, in memory.</summary>
+    private Task<byte[]> DownloadTailAsync(Uri signedUrl, long size, int length, CancellationToken cancellationToken)
+    {
+        var start = size - length;
+        var end = size - 1;
+        var what = $"Downloading the last {length} bytes";
+        return retry.ExecuteAsync(what, retry.Settings.RequestTimeout, async token =>
+        {
+            using var request = BlobRequests.Create(HttpMethod.Get, signedUrl);
+            request.Headers.Add("x-ms-range", $"bytes={start.ToString(CultureInfo.InvariantCulture)}-{end.ToString(CultureInfo.InvariantCulture)}");
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            await HttpResponses.ThrowIfTransientAsync(response, what, redactor, token).ConfigureAwait(false);
+            using (response)
+            {
+                EnsureRangeResponse(response, start, end, size, what);
+                var tail = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+                // Retried: the connection ended before the whole range arrived.
+                return tail.Length == length ? tail : throw new IOException($"{what}: the response held {tail.Length} bytes.");
+            }
         }, cancellationToken);
     }
 

@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# The product against the official GitHub cache client, whole processes in alternating rounds:
+#   official   `node eng/official-cache.mjs save|restore` driving @actions/cache (pinned, see
+#              eng/install-actions-cache.sh): tar + zstd -T0 --long=30, as actions/cache does
+#   gzip/zstd  `dotnet build -t:SaveCiCache|RestoreCiCache` of a one-file project referencing the
+#              package (packed from this checkout), AtmosCacheCompression=gzip (the default) / zstd
+#   msbuild only  `dotnet build -t:BenchNothing` (an empty target) of the same project: the fixed
+#              cost of a build step, which the product's rows include
+# both through the cache service emulator (tests/Atmos.Cache.Emulator, --direct-blobs: signed URLs
+# point straight at Azurite) and Azurite, on the same corpus. Each round saves with all three, then
+# restores each into a fresh folder; the order alternates between rounds. Prints, per case, the
+# median wall time and peak RSS, and the paired ratios product / official (median over rounds).
+# See docs/performance.md.
+#
+# usage: eng/bench-official.sh [--quick] [--runs N] [--corpus DIR] [--keep] [--work DIR] [--transfer "SPEC|SPEC..."]
+#   --quick      a ~64 MB subset of the .NET folder, 2 rounds
+#   --runs N     timed rounds (default 5); one untimed warm-up round comes first
+#   --corpus DIR the folder to cache (default: a copy of the .NET folder, kept under --work)
+#   --keep       keep this run's folders (default: restored trees are deleted at the end)
+#   --work DIR   where corpora (kept between runs) and run folders go (default: <temp>/atmos-bench)
+#   --no-wait    do not wait for a recent mass delete to age (as eng/bench.sh; see docs/performance.md)
+#   --transfer   instead of the official client: transfer settings side by side, each SPEC a
+#                comma-separated Name=Value list of TransferSettings (SingleShotLimit, BlockSize,
+#                UploadParallelism, RangeSize, DownloadParallelism; empty = the defaults), run as
+#                the engine's own save/restore gzip process (bench/Atmos.Cache.Bench, ATMOS_BENCH_TRANSFER)
+#                in alternating rounds; ratios are against the first SPEC.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=5
+quick=0
+keep=0
+wait_for_delete=1
+corpus=""
+transfer=""
+work="$(dirname "$(mktemp -u)")/atmos-bench"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; runs=2 ;;
+    --runs) runs="$2"; shift ;;
+    --corpus) corpus="$2"; shift ;;
+    --keep) keep=1 ;;
+    --no-wait) wait_for_delete=0 ;;
+    --work) work="$2"; shift ;;
+    --transfer) transfer="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { printf '[bench-official %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 MSBUILDTERMINALLOGGER=off
+unset ATMOS_CI_CACHE_BACKEND ATMOS_CI_CACHE_ENABLED ATMOS_CI_CACHE_ROOT || true
+
+# --- tools ---------------------------------------------------------------------------------------
+missing=()
+[ -x /usr/bin/time ] || missing+=(time)
+command -v zstd >/dev/null || missing+=(zstd)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+bash "$repo/eng/install-azurite.sh" >/dev/null
+bash "$repo/eng/install-actions-cache.sh" >/dev/null
+
+# --- corpus (kept between runs) ------------------------------------------------------------------
+mkdir -p "$work/corpora"
+dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+[ -d /usr/share/dotnet/sdk ] && dotnet_root=/usr/share/dotnet
+if [ -z "$corpus" ]; then
+  corpus="$work/corpora/dotnet"
+  if [ ! -d "$corpus" ]; then
+    log "corpus: copying $dotnet_root"
+    cp -a "$dotnet_root" "$corpus.partial" && mv "$corpus.partial" "$corpus"
+  fi
+  if [ "$quick" = 1 ]; then
+    sub="$work/corpora/dotnet-64m-official"
+    if [ ! -d "$sub" ]; then
+      mkdir -p "$sub.partial"
+      (cd "$corpus" && find . -type f -printf '%p\n' | sort | awk 'NR % 10 == 0') > "$work/corpora/official-64m.list"
+      tar -C "$corpus" -cf - -T "$work/corpora/official-64m.list" | tar -C "$sub.partial" -xf -
+      mv "$sub.partial" "$sub"
+    fi
+    corpus="$sub"
+  fi
+fi
+corpus="$(cd "$corpus" && pwd)"
+corpus_parent="$(dirname "$corpus")"
+corpus_name="$(basename "$corpus")"
+content_mb=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+
+# Creating files soon after deleting many is much slower on some file systems (see eng/bench.sh).
+if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
+  age=$(( $(date +%s) - $(cat "$work/last-cleanup") ))
+  if [ "$age" -lt 400 ]; then
+    log "the previous run deleted its trees ${age}s ago; waiting $((400 - age))s (--no-wait skips)"
+    sleep $((400 - age))
+  fi
+fi
+
+run="$work/official-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$run/x" "$run/tmp"
+results="$run/results.tsv"
+: > "$results"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$keep" = 0 ]; then
+    log "deleting this run's folders"
+    rm -rf "$run/x" "$run/azurite" "$run/tmp" "$run/feed" "$run/packages" "$run/ws"
+    date +%s > "$work/last-cleanup"
+  fi
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 20000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# --- Azurite, the emulator, the package and a one-project workspace ------------------------------
+log "building the emulator and packing the package"
+version="0.0.0-bench.$(date +%Y%m%d%H%M%S)"
+dotnet build "$repo/tests/Atmos.Cache.Emulator" -c Release -nodeReuse:false -v:q -nologo >/dev/null
+dotnet pack "$repo/src/Atmos.Cache.Build" -c Release -o "$run/feed" -p:Version="$version" -nodeReuse:false -v:q -nologo >/dev/null
+
+azurite_port=$(free_port)
+mkdir -p "$run/azurite"
+node "$repo/.tools/azurite/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
+  --location "$run/azurite" --skipApiVersionCheck --loose --silent > "$run/azurite.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break; sleep 0.2; done
+dotnet "$repo/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
+  --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$(free_port)" --direct-blobs > "$run/emulator.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 150); do grep -qs '^GITHUB_REPOSITORY=' "$run/emulator.log" && break; sleep 0.2; done
+grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" || { log "the emulator did not start"; cat "$run/emulator.log" >&2; exit 1; }
+# The emulator's own throw-away tokens, handed only to the measured processes.
+grep -E '^(GITHUB_ACTIONS|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_TOKEN|GITHUB_API_URL|GITHUB_TOKEN|GITHUB_REPOSITORY)=' "$run/emulator.log" > "$run/github.env"
+echo "RUNNER_TEMP=$run/tmp" >> "$run/github.env"
+
+ws="$run/ws"
+mkdir -p "$ws/Bench"
+cat > "$ws/nuget.config" <<XML
+<configuration><packageSources><clear /><add key="bench" value="$run/feed" /></packageSources></configuration>
+XML
+cat > "$ws/Directory.Packages.props" <<'XML'
+<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
+XML
+cat > "$ws/Bench/Bench.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageReference Include="Atmos.Cache.Build" Version="$version" PrivateAssets="all" /></ItemGroup>
+  <!-- The fixed cost of a build step: MSBuild starting and evaluating the project with the package. -->
+  <Target Name="BenchNothing" />
+</Project>
+XML
+echo "namespace Bench; public static class C { }" > "$ws/Bench/C.cs"
+(cd "$ws" && NUGET_PACKAGES="$run/packages" dotnet restore Bench/Bench.csproj -nodeReuse:false -v:q >/dev/null)
+
+# --- measuring -----------------------------------------------------------------------------------
+
+# measure CASE ROUND -- command...   (round 0 = warm-up, not kept)
+measure() {
+  local name="$1" round="$2"
+  shift 3
+  sync
+  if ! (cd "$ws" && exec env $(cat "$run/github.env") NUGET_PACKAGES="$run/packages" /usr/bin/time -f '%e %M' -o "$run/time.txt" "$@") > "$run/last.log" 2>&1 \
+     || grep -q "warning ATMOSCACHE\|error ATMOSCACHE" "$run/last.log"; then
+    log "FAILED: $name (round $round)"; tail -n 30 "$run/last.log" >&2; exit 1
+  fi
+  local wall rss load
+  read -r wall rss < <(tail -n 1 "$run/time.txt")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  printf '  %-16s r%s %6.2fs %5d MiB  (load %s)\n' "$name" "$round" "$wall" $((rss / 1024)) "$load" >&2
+  if [ "$round" -gt 0 ]; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$wall" "$rss" "$load" >> "$results"
+  fi
+}
+
+official() { # save|restore ROUND WORKSPACE KEY
+  measure "$1 official" "$2" -- node "$repo/eng/official-cache.mjs" "$1" "$3" "$corpus_name" "$4"
+}
+# The root gets a trailing slash: the dotnet CLI mangles a `-p:` value that ends in "/dotnet"
+# (the corpus's folder name) into a second project argument.
+product() { # save|restore gzip|zstd ROUND ROOT KEY
+  local target=SaveCiCache
+  [ "$1" = restore ] && target=RestoreCiCache
+  measure "$1 $2" "$3" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n "-t:$target" \
+    "-p:AtmosCacheRoot=$4/" "-p:AtmosCacheKey=$5" "-p:AtmosCacheCompression=$2"
+  if [ "$1" = restore ] && ! grep -q "exact hit" "$run/last.log"; then
+    log "the $2 restore (round $3) did not hit"; tail -n 30 "$run/last.log" >&2; exit 1
+  fi
+}
+
+if [ -n "$transfer" ]; then
+  log "building the bench (Release)"
+  bench_out="$repo/bench/Atmos.Cache.Bench/bin/Release/published"
+  dotnet publish "$repo/bench/Atmos.Cache.Bench" -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$bench_out" -nodeReuse:false -v:q -nologo >/dev/null
+  IFS='|' read -r -a specs <<< "$transfer"
+  log "corpus: $corpus ($content_mb MB); transfer settings: ${specs[*]}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  for round in $(seq 0 "$runs"); do
+    log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
+    order=("${!specs[@]}")
+    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | tac))
+    for i in "${order[@]}"; do
+      k="bench-$$-r$round-t$i"
+      measure "save t$i" "$round" -- env ATMOS_BENCH_TRANSFER="${specs[$i]}" "$bench_out/Atmos.Cache.Bench" save "$corpus" github "$k" gzip
+    done
+    for i in "${order[@]}"; do
+      k="bench-$$-r$round-t$i"
+      measure "restore t$i" "$round" -- env ATMOS_BENCH_TRANSFER="${specs[$i]}" "$bench_out/Atmos.Cache.Bench" restore "$run/x/r$round-t$i" github "$k" gzip
+    done
+  done
+  {
+    echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(nproc) cores; engine process save/restore gzip through the emulator (--direct-blobs) and Azurite"
+    echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
+    echo
+    for i in "${!specs[@]}"; do echo "- t$i: ${specs[$i]:-defaults}"; done
+    echo
+    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | Paired ratio vs t0 (median, min-max) |"
+    echo "|---|---|---|---|"
+    awk -F'\t' -v n="${#specs[@]}" '
+      function median(list,   k, v, i, j, t) {
+        k = split(list, v, " ")
+        for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+      }
+      function minmax(list,   k, v, i, lo, hi) {
+        k = split(list, v, " "); lo = hi = v[1]
+        for (i = 2; i <= k; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
+        return sprintf("%.2f-%.2f", lo, hi)
+      }
+      { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); rounds[$2] = 1 }
+      END {
+        for (d = 1; d <= 2; d++) for (i = 0; i < n; i++) {
+          name = (d == 1 ? "save" : "restore") " t" i; base = (d == 1 ? "save" : "restore") " t0"; ratios = ""
+          if (i > 0) for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
+          printf "| %s | %.2f (%s) | %d | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
+            ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
+        }
+      }' "$results"
+  } | tee "$run/report.md"
+  log "report: $run/report.md"
+  exit 0
+fi
+
+log "corpus: $corpus ($content_mb MB of file content); load: $(cut -d' ' -f1-3 /proc/loadavg); results: $results"
+for round in $(seq 0 "$runs"); do
+  log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
+  k="bench-$$-r$round"
+  x="$run/x/r$round"
+  mkdir -p "$x/official"
+  # Alternate who goes first, so a slow phase of the machine does not always hit the same side.
+  measure "msbuild only" "$round" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n -t:BenchNothing
+  if [ $((round % 2)) = 0 ]; then
+    official save "$round" "$corpus_parent" "$k-official"
+    product save gzip "$round" "$corpus" "$k-gzip"
+    product save zstd "$round" "$corpus" "$k-zstd"
+    official restore "$round" "$x/official" "$k-official"
+    product restore gzip "$round" "$x/gzip" "$k-gzip"
+    product restore zstd "$round" "$x/zstd" "$k-zstd"
+  else
+    product save zstd "$round" "$corpus" "$k-zstd"
+    product save gzip "$round" "$corpus" "$k-gzip"
+    official save "$round" "$corpus_parent" "$k-official"
+    product restore zstd "$round" "$x/zstd" "$k-zstd"
+    product restore gzip "$round" "$x/gzip" "$k-gzip"
+    official restore "$round" "$x/official" "$k-official"
+  fi
+  # The restored trees must match the corpus (the product's state folder aside).
+  for side in official/"$corpus_name" gzip zstd; do
+    diff -rq --exclude=.atmos-cache --no-dereference "$corpus" "$x/$side" >/dev/null \
+      || { log "the $side restore of round $round differs from the corpus"; exit 1; }
+  done
+done
+log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- report ----------------------------------------------------------------------------------------
+{
+  echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(nproc) cores, $(uname -r)"
+  echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
+  echo
+  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | Paired ratio vs official (median, min-max) |"
+  echo "|---|---|---|---|"
+  awk -F'\t' '
+    function median(list,   n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    function minmax(list,   n, v, i, lo, hi) {
+      n = split(list, v, " "); lo = hi = v[1]
+      for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
+      return sprintf("%.2f-%.2f", lo, hi)
+    }
+    { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); rounds[$2] = 1 }
+    END {
+      n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
+      for (c = 1; c <= n; c++) {
+        name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""
+        if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
+        printf "| %s | %.2f (%s) | %d | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
+          ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
+      }
+    }' "$results"
+} | tee "$run/report.md"
+log "report: $run/report.md"

@@ -1,0 +1,177 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+
+namespace Atmos.Cache.Archiving.Compression;
+
+/// <summary>
+/// Decompresses an indexed gzip member (see <see cref="GzipChunkIndex"/>) on several cores and
+/// reads out the chunks in order. The chunks' deflate data is read from the archive in order on
+/// the reading thread; each chunk is inflated on the thread pool as a gzip member of its own (its
+/// data between a plain header and its own CRC-32 and size from the index), so zlib checks every
+/// chunk's CRC-32; the index matched the member's CRC-32 and size before. Memory is bounded and
+/// allocated once: at most <c>workers</c> chunks are inflated ahead of the one being read, each with
+/// one input and one output buffer, reused.
+/// </summary>
+internal sealed class ParallelGzipReadStream : Stream
+{
+    private static ReadOnlySpan<byte> ChunkHeader => [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff];
+    private static ReadOnlySpan<byte> EmptyFinalBlock => [0x03, 0x00];
+
+    private readonly Stream _archive;
+    private readonly IReadOnlyList<GzipChunk> _chunks;
+    private readonly int _workers;
+    private readonly Queue<Task<(byte[] Output, byte[] Member)>> _pending = new();
+    private readonly Stack<byte[]> _freeOutputs = new();
+    private readonly Stack<byte[]> _freeMembers = new();
+    private readonly int _outputLength;
+    private readonly int _memberLength;
+    private int _nextChunk;
+    private int _currentChunk = -1;
+    private byte[]? _current;
+    private int _offset;
+    private bool _positioned;
+
+    public ParallelGzipReadStream(Stream archive, GzipChunkIndex index, int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _archive = archive;
+        _chunks = index.Chunks;
+        _workers = workers;
+        _outputLength = index.MaxLength;
+        _memberLength = ChunkHeader.Length + index.MaxDeflatedLength + EmptyFinalBlock.Length + 8;
+    }
+
+    /// <summary>How many chunks the member holds.</summary>
+    public int ChunkCount => _chunks.Count;
+
+    /// <summary>How many chunks are inflated at once.</summary>
+    public int Workers => _workers;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (_current is null || _offset == _chunks[_currentChunk].Length)
+        {
+            if (_current is not null)
+            {
+                _freeOutputs.Push(_current);
+                _current = null;
+            }
+
+            StartInflating();
+            if (_pending.Count == 0)
+            {
+                return 0;
+            }
+
+            (_current, var member) = _pending.Dequeue().GetAwaiter().GetResult();
+            _freeMembers.Push(member);
+            _currentChunk++;
+            _offset = 0;
+            StartInflating();
+        }
+
+        var n = Math.Min(buffer.Length, _chunks[_currentChunk].Length - _offset);
+        _current.AsSpan(_offset, n).CopyTo(buffer);
+        _offset += n;
+        return n;
+    }
+
+    /// <summary>Reads the next chunks' deflate data and hands them to the pool, up to <c>workers</c> in flight.</summary>
+    private void StartInflating()
+    {
+        if (!_positioned && _chunks.Count > 0)
+        {
+            _archive.Position = _chunks[0].Offset;
+            _positioned = true;
+        }
+
+        while (_pending.Count < _workers && _nextChunk < _chunks.Count)
+        {
+            var chunk = _chunks[_nextChunk++];
+            var memberLength = ChunkHeader.Length + chunk.DeflatedLength + EmptyFinalBlock.Length + 8;
+            var member = _freeMembers.TryPop(out var freeMember) ? freeMember : new byte[_memberLength];
+            ChunkHeader.CopyTo(member);
+            _archive.ReadExactly(member, ChunkHeader.Length, chunk.DeflatedLength);
+            var end = member.AsSpan(ChunkHeader.Length + chunk.DeflatedLength);
+            EmptyFinalBlock.CopyTo(end);
+            BinaryPrimitives.WriteUInt32LittleEndian(end[2..], chunk.Crc);
+            BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)chunk.Length);
+
+            var output = _freeOutputs.TryPop(out var free) ? free : new byte[_outputLength];
+            _pending.Enqueue(Task.Run(() => Inflate(member, memberLength, output, chunk.Length)));
+        }
+    }
+
+    private static (byte[] Output, byte[] Member) Inflate(byte[] member, int memberLength, byte[] output, int length)
+    {
+        using (var gzip = new GZipStream(new MemoryStream(member, 0, memberLength, writable: false), CompressionMode.Decompress))
+        {
+            var filled = 0;
+            while (filled < length)
+            {
+                var read = gzip.Read(output, filled, length - filled);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            // One more read reaches the chunk's end, where zlib checks its CRC-32 and size.
+            Span<byte> beyond = stackalloc byte[1];
+            if (filled != length || gzip.Read(beyond) != 0)
+            {
+                throw new InvalidDataException("a gzip chunk does not inflate to the length its index records");
+            }
+        }
+
+        return (output, member);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // A failed or abandoned read leaves chunks in flight: let them end before the stream goes.
+            foreach (var task in _pending)
+            {
+                try
+                {
+                    task.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // The failure that matters was already thrown to the reader.
+                }
+            }
+
+            _pending.Clear();
+        }
+
+        base.Dispose(disposing);
+    }
+}
