@@ -44,9 +44,11 @@ internal static class PaxRecords
             return false;
         }
 
-        var ticks = decimal.Truncate(seconds * TimeSpan.TicksPerSecond);
+        // Clamped in seconds first: multiplying a huge value by ticks per second would overflow.
         var min = (decimal)(DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks);
         var max = (decimal)(DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks);
+        seconds = Math.Clamp(seconds, min / TimeSpan.TicksPerSecond, max / TimeSpan.TicksPerSecond);
+        var ticks = decimal.Truncate(seconds * TimeSpan.TicksPerSecond);
         utc = DateTime.UnixEpoch.AddTicks((long)Math.Clamp(ticks, min, max));
         return true;
     }
