@@ -1,5 +1,5 @@
-using Atmos.Cache.Errors;
 using Atmos.Cache.Archiving.Extraction;
+using Atmos.Cache.Errors;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;

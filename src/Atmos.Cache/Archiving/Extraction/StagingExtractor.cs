@@ -70,7 +70,7 @@ internal sealed class StagingExtractor
             }
         }
 
-        // Links may point through links that came later in the archive: check the whole set now.
+        // Links may point through links that came later in the archive: the whole set is checked now.
         foreach (var link in _index.Symlinks)
         {
             if (!_index.StaysInside(link))
@@ -191,15 +191,10 @@ internal sealed class StagingExtractor
             throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to the absolute path '{EntryPathValidator.Display(target)}'");
         }
 
-        // Checked now against the links seen so far (nothing is written through an escaping link),
-        // and again at the end, when links that came later are known too.
+        // Containment is checked once all entries are in: nothing is ever written through a link
+        // (the index refuses such paths), and a link may point through links that come later.
         var link = _index.Register(relative, StagingIndex.Kind.Symlink, entry.Name, out var replace);
         _index.SetLinkTarget(link, target, entry.Name);
-        if (!_index.StaysInside(link))
-        {
-            throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to '{EntryPathValidator.Display(target)}', which resolves outside the cache root");
-        }
-
         var path = Path.Combine(_stagingRoot, relative);
         if (replace)
         {

@@ -22,6 +22,8 @@ internal sealed class StagingIndex
 
     private const int RootNode = 0;
     private const int MaxLinkHops = 40;
+    private const int Outside = -1;
+    private const int Resolving = -2;
 
     public enum Kind : byte
     {
@@ -37,6 +39,7 @@ internal sealed class StagingIndex
     private readonly bool _foldCase = !OperatingSystem.IsLinux();
     private readonly Dictionary<int, (int Offset, int Length)> _linkTargets = [];
     private readonly Dictionary<int, (int Mode, DateTime ModifiedUtc)> _folderMetadata = [];
+    private readonly Dictionary<int, (int Node, int UnknownDepth)> _resolved = [];
     private Node[] _nodes = new Node[1024];
     private int[] _buckets = new int[1024];
     private int _count;
@@ -138,28 +141,38 @@ internal sealed class StagingIndex
     /// <summary>
     /// Whether the link at <paramref name="linkNode"/> resolves inside the root, following the other
     /// archived links it passes through (a link to "y/.." where y is a link to "." escapes, though it
-    /// looks harmless). Linear in the length of the targets followed (at most 40 hops, as Linux allows).
+    /// looks harmless). Call once every entry is registered: each link is resolved once and
+    /// remembered (a link resolves the same way wherever it is reached from), so checking all links
+    /// takes time linear in the length of all targets together.
     /// </summary>
+    public bool StaysInside(int linkNode) => Resolve(linkNode, 0).Node != Outside;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool StaysInside(int linkNode)
+    private (int Node, int UnknownDepth) Resolve(int link, int depth)
     {
-        var pending = new Stack<(int Offset, int Length)>();
-        pending.Push(_linkTargets[linkNode]);
-        var current = _nodes[linkNode].Parent;
-        // Components below a path the archive never created: no link can be among them.
-        var unknownDepth = 0;
-        var hops = 0;
-        while (pending.Count > 0)
+        if (_resolved.TryGetValue(link, out var known))
         {
-            var (offset, length) = pending.Pop();
-            var rest = _names.Get(offset, length);
+            // Still being resolved: a loop, which counts as leaving the root.
+            return known.Node == Resolving ? (Outside, 0) : known;
+        }
+
+        if (depth > MaxLinkHops)
+        {
+            return (Outside, 0);
+        }
+
+        _resolved[link] = (Resolving, 0);
+        var (offset, length) = _linkTargets[link];
+        var current = _nodes[link].Parent;
+        // Components below a path the archive never created: no archived link can be among them.
+        var unknownDepth = 0;
+        var position = 0;
+        while (position <= length && current != Outside)
+        {
+            var rest = _names.Get(offset + position, length - position);
             var slash = rest.IndexOf((byte)'/');
             var segment = slash < 0 ? rest : rest[..slash];
-            if (slash >= 0)
-            {
-                pending.Push((offset + slash + 1, length - slash - 1));
-            }
-
+            position += segment.Length + 1;
             if (segment.Length == 0 || segment.SequenceEqual("."u8))
             {
                 continue;
@@ -171,46 +184,36 @@ internal sealed class StagingIndex
                 {
                     unknownDepth--;
                 }
-                else if (current == RootNode)
-                {
-                    return false;
-                }
                 else
                 {
-                    current = _nodes[current].Parent;
+                    current = current == RootNode ? Outside : _nodes[current].Parent;
                 }
-
-                continue;
             }
-
-            if (unknownDepth > 0)
+            else if (unknownDepth > 0)
             {
                 unknownDepth++;
-                continue;
-            }
-
-            var child = FindUtf8(current, segment);
-            if (child < 0)
-            {
-                unknownDepth = 1;
-            }
-            else if (_nodes[child].Kind == Kind.Symlink)
-            {
-                // Loops count as leaving the root. The link resolves relative to its own folder: current.
-                if (++hops > MaxLinkHops || !_linkTargets.TryGetValue(child, out var target))
-                {
-                    return false;
-                }
-
-                pending.Push(target);
             }
             else
             {
-                current = child;
+                var child = FindUtf8(current, segment);
+                if (child < 0)
+                {
+                    unknownDepth = 1;
+                }
+                else if (_nodes[child].Kind == Kind.Symlink)
+                {
+                    (current, unknownDepth) = Resolve(child, depth + 1);
+                }
+                else
+                {
+                    current = child;
+                }
             }
         }
 
-        return true;
+        var result = current == Outside ? (Outside, 0) : (current, unknownDepth);
+        _resolved[link] = result;
+        return result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
