@@ -132,6 +132,7 @@ public static class ArchiveExtractor
         {
             // The pump never throws; wait so the pipe and decompressor outlive it.
             pumping.Wait(CancellationToken.None);
+            options.TarBytesRead?.Invoke(reader.Position);
         }
 
         if (!ended)
@@ -191,6 +192,9 @@ public sealed record ExtractOptions
     public long MaxEntries { get; init; } = 2_000_000;
     /// <summary>Decompressed bytes read past the tar end marker (room for a small trailing member or frame).</summary>
     public int MaxBytesAfterEnd { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Test hook: told how many bytes of the tar stream (decompressed) the extraction consumed.</summary>
+    internal Action<long>? TarBytesRead { get; init; }
 
     internal TarLimits TarLimits => new() { MaxEntries = MaxEntries, MaxContentBytes = MaxTotalBytes, MaxBytesAfterEnd = MaxBytesAfterEnd };
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;

@@ -23,6 +23,7 @@ internal sealed class StrictTarReader
     private long _headers;
     private long _contentDeclared;
     private long _metadataBytes;
+    private long _skippedBytes;
     private int _start;
     private int _end;
     private bool _sourceEnded;
@@ -38,7 +39,7 @@ internal sealed class StrictTarReader
         _buffer = new byte[bufferSize];
     }
 
-    /// <summary>Bytes of the tar stream consumed so far.</summary>
+    /// <summary>Bytes of the tar stream consumed so far (what <see cref="ReadPastEnd"/> read included).</summary>
     public long Position => _position;
 
     /// <summary>The next entry, or null at a proper end of archive.</summary>
@@ -101,7 +102,7 @@ internal sealed class StrictTarReader
                     _currentName = "a PAX global header";
                     _contentRemaining = size;
                     _paddingRemaining = Padding(size);
-                    SkipRest();
+                    SkipRest(countSkipped: false);
                     continue;
             }
 
@@ -148,6 +149,8 @@ internal sealed class StrictTarReader
 
             read += n;
         }
+
+        _position += read;
 
         return _sourceEnded && read <= _limits.MaxBytesAfterEnd;
     }
@@ -313,8 +316,17 @@ internal sealed class StrictTarReader
 
     /// <summary>Skips the unread content and padding of the current entry.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SkipRest()
+    private void SkipRest(bool countSkipped = true)
     {
+        if (countSkipped && _contentRemaining > 0)
+        {
+            _skippedBytes += _contentRemaining;
+            if (_skippedBytes > _limits.MaxSkippedBytes)
+            {
+                throw OverLimit($"more than {_limits.MaxSkippedBytes} bytes of content would be read only to be skipped ('{EntryNames.Display(_currentName)}' goes over it)");
+            }
+        }
+
         var skip = _contentRemaining + _paddingRemaining;
         while (skip > 0)
         {

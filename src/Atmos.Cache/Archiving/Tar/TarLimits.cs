@@ -28,8 +28,11 @@ internal sealed record TarLimits
     /// <summary>One metadata record (long name or PAX header): real ones are a few hundred bytes.</summary>
     public int MaxMetadataRecordBytes { get; init; } = 64 * 1024;
 
-    /// <summary>All metadata records together (a PAX header per entry stays far below this).</summary>
-    public long MaxMetadataBytes { get; init; } = 512L * 1024 * 1024;
+    /// <summary>All metadata records together (250,000 entries with 2 KB long names use half of it).</summary>
+    public long MaxMetadataBytes { get; init; } = 1L << 30;
+
+    /// <summary>Content the reader skips rather than hands over (entries the extractor leaves out).</summary>
+    public long MaxSkippedBytes { get; init; } = 1L << 30;
 
     /// <summary>
     /// Decompressed bytes read after the end-of-archive marker, so the decompressor can check its
