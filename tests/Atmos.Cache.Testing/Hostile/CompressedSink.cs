@@ -10,14 +10,13 @@ namespace Atmos.Cache.Testing.Hostile;
 /// normally, one frame per stretch between zero runs, and each zero run is a frame of RLE blocks
 /// (128 KiB of zeros in 4 bytes). gzip: one member; each stretch of other bytes and each zero run is
 /// a piece of deflate blocks that refers to nothing before itself and ends on a byte boundary (a
-/// sync flush), and long zero runs repeat one piece made once (16 MiB of zeros).
+/// sync flush), and long zero runs repeat one piece made once (16 MiB of zeros); the CRC-32 of a
+/// zero run is computed in logarithmic time, so even a claim of hundreds of GiB gets a correct trailer.
 /// </summary>
 public sealed class CompressedSink : IDisposable
 {
     private const int ZstdBlock = 128 * 1024;
     private const int GzipPiece = 16 << 20;
-    /// <summary>Longer zero runs leave the gzip CRC wrong (a correct reader stops long before their end).</summary>
-    private const long CrcZerosUpTo = 64L << 20;
 
     private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(static n =>
     {
@@ -34,8 +33,8 @@ public sealed class CompressedSink : IDisposable
     private readonly ArchiveCompression _compression;
     private readonly MemoryStream _pending = new();
     private readonly Dictionary<long, byte[]> _zeroPieces = [];
+    private readonly Dictionary<long, uint[]> _zeroOperators = [];
     private uint _crc = 0xFFFFFFFF;
-    private bool _crcValid = true;
 
     public CompressedSink(Stream output, ArchiveCompression compression)
     {
@@ -92,18 +91,7 @@ public sealed class CompressedSink : IDisposable
             return;
         }
 
-        if (count <= CrcZerosUpTo)
-        {
-            for (var i = 0L; i < count; i++)
-            {
-                _crc = CrcTable[_crc & 0xFF] ^ (_crc >> 8);
-            }
-        }
-        else
-        {
-            _crcValid = false;
-        }
-
+        _crc = ApplyZeros(_crc, count);
         for (; count >= GzipPiece; count -= GzipPiece)
         {
             _output.Write(ZeroPiece(GzipPiece));
@@ -123,7 +111,7 @@ public sealed class CompressedSink : IDisposable
             // A final fixed-Huffman block holding only its end code, then CRC-32 and size.
             _output.Write([0x03, 0x00]);
             Span<byte> trailer = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crcValid ? ~_crc : 0);
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer, ~_crc);
             BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], unchecked((uint)Length));
             _output.Write(trailer);
         }
@@ -133,6 +121,55 @@ public sealed class CompressedSink : IDisposable
         }
 
         _output.Flush();
+    }
+
+    /// <summary>
+    /// The CRC register after <paramref name="count"/> zero bytes. Feeding zeros is linear over GF(2),
+    /// so it is a 32x32 bit matrix: the one for a single byte, raised to the count by squaring.
+    /// </summary>
+    private uint ApplyZeros(uint crc, long count)
+    {
+        if (!_zeroOperators.TryGetValue(count, out var result))
+        {
+            var power = new uint[32];
+            result = new uint[32];
+            for (var i = 0; i < 32; i++)
+            {
+                var bit = 1u << i;
+                power[i] = CrcTable[bit & 0xFF] ^ (bit >> 8);
+                result[i] = bit;
+            }
+
+            for (var n = count; n > 0; n >>= 1)
+            {
+                if ((n & 1) != 0)
+                {
+                    result = Compose(power, result);
+                }
+
+                power = Compose(power, power);
+            }
+
+            _zeroOperators[count] = result;
+        }
+
+        return Times(result, crc);
+    }
+
+    private static uint[] Compose(uint[] after, uint[] before) => before.Select(column => Times(after, column)).ToArray();
+
+    private static uint Times(uint[] matrix, uint vector)
+    {
+        var result = 0u;
+        for (var i = 0; vector != 0; i++, vector >>= 1)
+        {
+            if ((vector & 1) != 0)
+            {
+                result ^= matrix[i];
+            }
+        }
+
+        return result;
     }
 
     private byte[] ZeroPiece(long count)
@@ -153,7 +190,14 @@ public sealed class CompressedSink : IDisposable
             return;
         }
 
-        if (_compression == ArchiveCompression.Gzip)
+        if (_compression == ArchiveCompression.Gzip && _pending.Length < 64 * 1024)
+        {
+            // A stored block: cheaper to make than a compressor for a header or two between zero runs.
+            var length = (ushort)_pending.Length;
+            _output.Write([0x00, (byte)length, (byte)(length >> 8), (byte)~length, (byte)(~length >> 8)]);
+            _output.Write(_pending.GetBuffer().AsSpan(0, length));
+        }
+        else if (_compression == ArchiveCompression.Gzip)
         {
             _output.Write(Deflate(_pending.GetBuffer().AsSpan(0, (int)_pending.Length)));
         }
