@@ -83,7 +83,27 @@ listing() { # $1 = root: what the build's owner cares about (the state folder as
   (cd "$1" && find . -mindepth 1 -path ./.atmos-cache -prune -o -printf '%P %y %s %m %T@ %l\n' | sort)
 }
 
+# $1 = name (for the log), then the environment (NAME=value ...), "--", then build arguments.
+# Sets seconds, peak_mb, status, load_before, load_after.
+run_build() {
+  local name="$1"; shift
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  load_before="$(cut -d' ' -f1 /proc/loadavg)"
+  status=0
+  (cd "$ws" && env "${envs[@]}" /usr/bin/time -v -o "$work/$name.time" dotnet build App/App.csproj --no-restore -m:1 -nodeReuse:false \
+      -v:n -p:UseSharedCompilation=false "$@") >"$work/$name.log" 2>&1 || status=$?
+  load_after="$(cut -d' ' -f1 /proc/loadavg)"
+  seconds="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$work/$name.time")"
+  peak_mb="$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$work/$name.time")"
+}
+
 printf '%-16s %-5s %-7s %-9s %7s %8s  %s\n' case comp backend outcome seconds peak-MB "load (1 min) before/after"
+# The same build with the cache off, first (it also compiles the project once): what the cases add to.
+run_build baseline -- -p:AtmosCacheEnabled=false "-p:AtmosCacheRoot=$work/roots/baseline"
+run_build baseline -- -p:AtmosCacheEnabled=false "-p:AtmosCacheRoot=$work/roots/baseline"
+printf '%-16s %-5s %-7s %-9s %7s %8s  %s/%s\n' "(cache off)" - - built "$seconds" "$peak_mb" "$load_before" "$load_after"
 failures=0
 for case in $cases; do
   expected="$("${tool[@]}" cases | awk -v c="$case" '$1 == c { print $2 }')"
@@ -110,14 +130,8 @@ for case in $cases; do
       echo inner > "$root/d/inner.txt"
       before="$(listing "$root")"
       log="$work/$key.log"
-      load_before="$(cut -d' ' -f1 /proc/loadavg)"
-      status=0
-      (cd "$ws" && env "${env_args[@]}" /usr/bin/time -v -o "$work/$key.time" dotnet build App/App.csproj --no-restore -m:1 -nodeReuse:false \
-          -v:n -p:UseSharedCompilation=false "-p:AtmosCacheRoot=$root" "-p:AtmosCacheKey=$key" \
-          "-p:AtmosCacheCompression=$compression" "${backend_args[@]}") >"$log" 2>&1 || status=$?
-      load_after="$(cut -d' ' -f1 /proc/loadavg)"
-      seconds="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$work/$key.time")"
-      peak_mb="$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$work/$key.time")"
+      run_build "$key" "${env_args[@]}" -- "-p:AtmosCacheRoot=$root" "-p:AtmosCacheKey=$key" \
+        "-p:AtmosCacheCompression=$compression" "${backend_args[@]}"
 
       outcome=failed
       if [ "$status" -ne 0 ]; then
