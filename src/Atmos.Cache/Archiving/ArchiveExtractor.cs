@@ -78,7 +78,7 @@ internal static class ArchiveExtractor
 
             merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
             merger.Merge();
-            FolderMetadata.Apply(root, extracted.Folders);
+            FolderMetadata.Apply(root, extracted.FoldersDeepestFirst());
             merger = null; // committed: nothing to roll back from here on
 
             options.Logger.Log(CacheLogLevel.Detail, $"Extracted {extracted.Entries} entries ({extracted.ContentBytes} bytes) into '{root}'.");
@@ -128,13 +128,19 @@ internal static class ArchiveExtractor
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
         var pump = new DecompressionPump(decompressor, pipe);
         var pumping = pump.Start();
-        var reader = new StrictTarReader(new ChunkPipeReadStream(pipe));
+        var reader = new StrictTarReader(new ChunkPipeReadStream(pipe), options.TarLimits);
         var extractor = new StagingExtractor(reader, workspace.StagingRoot, options, workspace.ModesKeptByCreate, cancellationToken);
+        bool ended;
         try
         {
             extractor.ExtractAll();
-            // Read to the end of the compressed stream so that its own checks (CRC, checksum) run.
-            reader.DrainToEnd();
+            // Read to the end of the compressed stream so that its own checks (CRC, checksum) run,
+            // but only so far: what a tar end marker is followed by is not ours to decompress forever.
+            ended = reader.ReadPastEnd();
+            if (!ended)
+            {
+                pipe.Abort();
+            }
         }
         catch
         {
@@ -147,12 +153,19 @@ internal static class ArchiveExtractor
         {
             // The pump never throws; wait so the pipe and decompressor outlive it.
             pumping.Wait(CancellationToken.None);
+            options.TarBytesRead?.Invoke(reader.Position);
+        }
+
+        var trailer = ArchiveTrailer.Read(archive, compression);
+        if (!ended)
+        {
+            options.Logger.Log(CacheLogLevel.Warning,
+                $"The cache archive goes on for more than {options.TarLimits.MaxBytesAfterEnd} bytes after its tar end marker; the rest was not read (as GNU tar ignores it), so its compression checksum was not checked.");
         }
 
         // Read after the data (an archive still arriving has its trailer last). The gzip size field
         // is the data member's own, just before the package's trailer when there is one.
-        var trailer = ArchiveTrailer.Read(archive, compression);
-        if (compression == ArchiveCompression.Gzip
+        else if (compression == ArchiveCompression.Gzip
             && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
@@ -184,20 +197,34 @@ internal static class ArchiveExtractor
     {
         CacheException or OperationCanceledException => e,
         EndOfStreamException => new CacheArchiveException(
-            $"The cache archive is truncated: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
+            $"The cache archive is truncated: {Sentence(e.Message)}. It was not restored; save the cache again.", e) { EntryDamaged = true },
         InvalidDataException or ZstdSharp.ZstdException => new CacheArchiveException(
-            $"The cache archive is corrupt: {e.Message}. It was not restored; save the cache again.", e) { EntryDamaged = true },
-        _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {e.Message}", e),
+            $"The cache archive is corrupt: its compressed data does not decompress ({Sentence(e.Message)}). It was not restored; save the cache again.", e) { EntryDamaged = true },
+        _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {Sentence(e.Message)}.", e),
     };
+
+    /// <summary>A library message fitted into ours: one line, no full stop of its own.</summary>
+    private static string Sentence(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>
 internal sealed record ExtractOptions
 {
-    /// <summary>The most bytes of file content an archive may write.</summary>
+    /// <summary>The most bytes of content an archive may declare (written or skipped).</summary>
     public long MaxTotalBytes { get; init; } = 32L * 1024 * 1024 * 1024;
-    /// <summary>The most entries an archive may hold.</summary>
+    /// <summary>The most entries an archive may hold, its metadata records (PAX headers, GNU long names) included.</summary>
     public long MaxEntries { get; init; } = 2_000_000;
+    /// <summary>Decompressed bytes read past the tar end marker (room for a small trailing member or frame).</summary>
+    public int MaxBytesAfterEnd { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Test hook: told how many bytes of the tar stream (decompressed) the extraction consumed.</summary>
+    internal Action<long>? TarBytesRead { get; init; }
+
+    internal TarLimits TarLimits => new() { MaxEntries = MaxEntries, MaxContentBytes = MaxTotalBytes, MaxBytesAfterEnd = MaxBytesAfterEnd };
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
     /// <summary>Checks the content digest and signature before the merge; without it the digest alone is checked.</summary>
     public EntryVerification? Verification { get; init; }

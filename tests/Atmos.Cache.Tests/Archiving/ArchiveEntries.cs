@@ -11,7 +11,7 @@ internal static class ArchiveEntries
         using var file = File.OpenRead(archivePath);
         var compression = ArchiveFormat.Detect(file);
         using var decompressor = CompressionStreams.CreateDecompressor(file, compression);
-        var reader = new StrictTarReader(decompressor);
+        var reader = new StrictTarReader(decompressor, new TarLimits());
         var entries = new List<TarEntryHeader>();
         while (reader.Next() is { } entry)
         {

@@ -25,6 +25,8 @@ public sealed class HostileArchiveTests
         yield return ["link-outside", new RawTar().Symlink("up", "../outside"), "resolves outside the cache root"];
         yield return ["link-absolute", new RawTar().Symlink("etc", "/etc"), "absolute path '/etc'"];
         yield return ["link-chain-outside", new RawTar().Symlink("here", ".").Symlink("up", "here/.."), "resolves outside the cache root"];
+        yield return ["link-chain-outside-later", new RawTar().Symlink("up", "here/..").Symlink("here", "."), "resolves outside the cache root"];
+        yield return ["link-loop", new RawTar().Symlink("a", "b").Symlink("b", "a"), "resolves outside the cache root"];
         yield return ["hard-link", new RawTar().File("a", "a").Entry("b", '1', [], linkName: "a"), "hard link"];
         yield return ["char-device", new RawTar().Entry("dev", '3', []), "device"];
         yield return ["block-device", new RawTar().Entry("blk", '4', []), "device"];

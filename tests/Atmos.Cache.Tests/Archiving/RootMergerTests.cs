@@ -1,4 +1,5 @@
 using Atmos.Cache.Archiving.Extraction;
+using Atmos.Cache.Errors;
 using Atmos.Cache.Testing;
 
 namespace Atmos.Cache.Tests.Archiving;
@@ -51,7 +52,11 @@ public sealed class RootMergerTests
             },
         };
 
-        Assert.ThrowsExactly<IOException>(merger.Merge);
+        // One line naming the path the rename failed at, with the cause.
+        var error = Assert.ThrowsExactly<CacheArchiveException>(merger.Merge);
+        StringAssert.Contains(error.Message, "simulated failure");
+        StringAssert.Contains(error.Message, $"failed at '{root}");
+        Assert.IsInstanceOfType<IOException>(error.InnerException);
         var lost = merger.Rollback();
 
         Assert.IsEmpty(lost);

@@ -263,6 +263,29 @@ public sealed class CacheManagerTests
         Assert.IsFalse(restored.Hit, "the Atmos CLI cannot read zstd entries, so the gzip namespace stays gzip-only");
     }
 
+    [TestMethod]
+    public async Task LeftoversOfAKilledRestoreAreRemovedBeforeTheNextRestoreStarts()
+    {
+        using var temp = new TempFolder();
+        var config = TestConfigs.For(temp);
+        var scratch = Path.Combine(config.Root, StateFolder, "tmp");
+        // What a restore killed mid-extraction leaves: a staging tree (with a read-only file), a trash folder, a download.
+        var staging = Path.Combine(scratch, "extract-killed", "deep", "er");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, "read-only.txt"), "x");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(staging, "read-only.txt"), UnixFileMode.UserRead);
+        }
+        Directory.CreateDirectory(Path.Combine(scratch, "trash-killed", "0"));
+        File.WriteAllText(Path.Combine(scratch, "restore-killed.archive"), "partial download");
+
+        var result = await ManagerFor(config).RestoreAsync(Cancel);
+
+        Assert.IsFalse(result.Hit);
+        Assert.HasCount(0, Directory.GetFileSystemEntries(scratch));
+    }
+
     private static CacheManager ManagerFor(CacheConfig config) =>
         new(new LocalBackend(config.LocalDirectory, new SteppingTimeProvider()), config);
 }

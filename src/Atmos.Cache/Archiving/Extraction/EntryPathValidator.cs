@@ -67,21 +67,5 @@ internal static class EntryPathValidator
     public static CacheArchiveException Unsafe(string name, string problem) =>
         new($"The cache archive is unsafe and was not restored: the entry '{Display(name)}' {problem}.");
 
-    public static string Display(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append($"\\x{(int)c:x2}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string Display(string text) => EntryNames.Display(text);
 }

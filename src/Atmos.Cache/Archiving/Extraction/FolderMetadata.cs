@@ -8,9 +8,9 @@ namespace Atmos.Cache.Archiving.Extraction;
 /// </summary>
 internal static class FolderMetadata
 {
-    public static void Apply(string root, Dictionary<string, (int Mode, DateTime ModifiedUtc)> folders)
+    public static void Apply(string root, IEnumerable<(string Path, int Mode, DateTime ModifiedUtc)> deepestFirst)
     {
-        foreach (var (relative, (mode, modified)) in folders.OrderByDescending(static f => f.Key.Count(c => c == '/')))
+        foreach (var (relative, mode, modified) in deepestFirst)
         {
             var path = Path.Combine(root, relative);
             if (NativeFileType.Probe(path) != FileKind.Folder)

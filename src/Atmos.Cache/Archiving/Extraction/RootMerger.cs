@@ -15,6 +15,8 @@ internal sealed class RootMerger
     private readonly List<(string From, string To, FileKind Kind)> _journal = [];
     private readonly Dictionary<string, DateTime> _folderTimes = new(StringComparer.Ordinal);
     private int _trashCount;
+    private string? _current;
+    private string? _currentTarget;
 
     public RootMerger(string stagingRoot, string root, string trashRoot)
     {
@@ -28,7 +30,19 @@ internal sealed class RootMerger
 
     public bool UsedTrash => _trashCount > 0;
 
-    public void Merge() => MergeFolder(_stagingRoot, _root);
+    /// <summary>Moves the staging tree in; a failed file-system call is refused with the path it failed at.</summary>
+    public void Merge()
+    {
+        try
+        {
+            MergeFolder(_stagingRoot, _root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var relative = Path.GetRelativePath(_stagingRoot, _current ?? _stagingRoot);
+            throw FileSystemFailure.Refusal("moving into the root the entry", relative.Replace('\\', '/'), _currentTarget ?? _root, e);
+        }
+    }
 
     /// <summary>Undoes the renames done so far, newest first. Returns the paths it could not restore.</summary>
     public List<string> Rollback()
@@ -66,9 +80,13 @@ internal sealed class RootMerger
 
     private void MergeFolder(string stagingFolder, string rootFolder)
     {
+        _current = stagingFolder;
+        _currentTarget = rootFolder;
         foreach (var staged in Directory.EnumerateFileSystemEntries(stagingFolder))
         {
             var target = Path.Combine(rootFolder, Path.GetFileName(staged));
+            _current = staged;
+            _currentTarget = target;
             var stagedKind = NativeFileType.Probe(staged);
             var targetKind = NativeFileType.Probe(target);
 

@@ -18,7 +18,6 @@ internal sealed class StagingExtractor
 
     private readonly StrictTarReader _reader;
     private readonly string _stagingRoot;
-    private readonly ExtractOptions _options;
     private readonly int _modesKeptByCreate;
     private readonly CancellationToken _cancellationToken;
     private readonly StagingIndex _index;
@@ -28,10 +27,10 @@ internal sealed class StagingExtractor
     {
         _reader = reader;
         _stagingRoot = stagingRoot;
-        _options = options;
         _modesKeptByCreate = modesKeptByCreate;
         _cancellationToken = cancellationToken;
-        _index = new StagingIndex(stagingRoot);
+        // Each entry may also imply parent folders the archive does not list.
+        _index = new StagingIndex(stagingRoot, (int)Math.Min(StagingIndex.MaxNodes, 2 * options.MaxEntries + 1));
     }
 
     public long Entries { get; private set; }
@@ -41,8 +40,8 @@ internal sealed class StagingExtractor
     /// <summary>Entries under the state folder or an auth folder: skipped, never written (Atmos v1.222 and older archived them).</summary>
     public long SkippedExcluded { get; private set; }
 
-    /// <summary>Archived folders with their mode and modification time (last entry wins).</summary>
-    public Dictionary<string, (int Mode, DateTime ModifiedUtc)> Folders { get; } = new(StringComparer.Ordinal);
+    /// <summary>Archived folders with their mode and modification time (last entry wins), deepest first.</summary>
+    public IEnumerable<(string Path, int Mode, DateTime ModifiedUtc)> FoldersDeepestFirst() => _index.FoldersDeepestFirst();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ExtractAll()
@@ -50,12 +49,8 @@ internal sealed class StagingExtractor
         while (_reader.Next() is { } entry)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            if (++Entries > _options.MaxEntries)
-            {
-                throw new CacheArchiveException(
-                    $"The cache archive holds more than {_options.MaxEntries} entries (the limit), so it was not restored; '{EntryPathValidator.Display(entry.Name)}' is one too many.");
-            }
-
+            // The reader enforces the entry and size limits (metadata records and skipped content included).
+            Entries++;
             var relative = EntryPathValidator.Normalize(entry.Name);
             if (relative.Length == 0)
             {
@@ -75,51 +70,62 @@ internal sealed class StagingExtractor
                 continue;
             }
 
-            switch (entry.Type)
+            try
             {
-                case TarEntryType.File:
-                    ExtractFile(entry, relative);
-                    break;
-                case TarEntryType.Folder:
-                    _index.Register(relative, StagingIndex.Kind.Folder, entry.Name);
-                    Directory.CreateDirectory(Path.Combine(_stagingRoot, relative));
-                    Folders[relative] = (entry.Mode & PermissionBits, entry.ModifiedUtc);
-                    break;
-                case TarEntryType.Symlink:
-                    ExtractSymlink(entry, relative);
-                    break;
-                case TarEntryType.HardLink:
-                    throw EntryPathValidator.Unsafe(entry.Name, $"is a hard link (to '{EntryPathValidator.Display(entry.LinkName)}'), which cache archives never contain");
-                case TarEntryType.CharacterDevice:
-                case TarEntryType.BlockDevice:
-                    throw EntryPathValidator.Unsafe(entry.Name, "is a device, which cache archives never contain");
-                case TarEntryType.Fifo:
-                    throw EntryPathValidator.Unsafe(entry.Name, "is a fifo, which cache archives never contain");
-                default:
-                    throw EntryPathValidator.Unsafe(entry.Name, $"has the unsupported tar entry type '{EntryPathValidator.Display(entry.TypeFlag.ToString())}'");
+                Extract(entry, relative);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or (IOException and not EndOfStreamException))
+            {
+                throw FileSystemFailure.Refusal("writing the entry", entry.Name, Path.Combine(_stagingRoot, relative), e);
             }
         }
 
-        // Links may point through links that came later in the archive: check the whole set now.
-        foreach (var (path, target) in _index.Symlinks)
+        // Links may point through links that came later in the archive: the whole set is checked now.
+        foreach (var link in _index.Symlinks)
         {
-            if (!SymlinkContainment.StaysInside(path, target, _index.LinkTargetOf))
+            if (!_index.StaysInside(link))
             {
-                throw EntryPathValidator.Unsafe(path, $"is a symbolic link to '{EntryPathValidator.Display(target)}', which resolves outside the cache root");
+                throw EntryPathValidator.Unsafe(_index.PathOf(link), $"is a symbolic link to '{EntryPathValidator.Display(_index.LinkTargetOf(link))}', which resolves outside the cache root");
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Extract(TarEntryHeader entry, string relative)
+    {
+        switch (entry.Type)
+        {
+            case TarEntryType.File:
+                ExtractFile(entry, relative);
+                break;
+            case TarEntryType.Folder:
+                var folder = _index.Register(relative, StagingIndex.Kind.Folder, entry.Name, out var existed);
+                if (!existed)
+                {
+                    Directory.CreateDirectory(Path.Combine(_stagingRoot, relative));
+                }
+
+                _index.SetFolderMetadata(folder, entry.Mode & PermissionBits, entry.ModifiedUtc);
+                break;
+            case TarEntryType.Symlink:
+                ExtractSymlink(entry, relative);
+                break;
+            case TarEntryType.HardLink:
+                throw EntryPathValidator.Unsafe(entry.Name, $"is a hard link (to '{EntryPathValidator.Display(entry.LinkName)}'), which cache archives never contain");
+            case TarEntryType.CharacterDevice:
+            case TarEntryType.BlockDevice:
+                throw EntryPathValidator.Unsafe(entry.Name, "is a device, which cache archives never contain");
+            case TarEntryType.Fifo:
+                throw EntryPathValidator.Unsafe(entry.Name, "is a fifo, which cache archives never contain");
+            default:
+                throw EntryPathValidator.Unsafe(entry.Name, $"has the unsupported tar entry type '{EntryPathValidator.Display(entry.TypeFlag.ToString())}'");
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExtractFile(TarEntryHeader entry, string relative)
     {
-        if (entry.Size > _options.MaxTotalBytes - ContentBytes)
-        {
-            throw new CacheArchiveException(
-                $"The cache archive holds more than {_options.MaxTotalBytes} bytes of content (the limit), so it was not restored; the entry '{EntryPathValidator.Display(entry.Name)}' ({entry.Size} bytes) goes over it.");
-        }
-
-        var replace = _index.Register(relative, StagingIndex.Kind.File, entry.Name);
+        _index.Register(relative, StagingIndex.Kind.File, entry.Name, out var replace);
         var path = Path.Combine(_stagingRoot, relative);
         if (replace)
         {
@@ -195,13 +201,10 @@ internal sealed class StagingExtractor
             throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to the absolute path '{EntryPathValidator.Display(target)}'");
         }
 
-        // Early check against the links seen so far; the whole set is checked again at the end.
-        if (!SymlinkContainment.StaysInside(relative, target, _index.LinkTargetOf))
-        {
-            throw EntryPathValidator.Unsafe(entry.Name, $"is a symbolic link to '{EntryPathValidator.Display(target)}', which resolves outside the cache root");
-        }
-
-        var replace = _index.Register(relative, StagingIndex.Kind.Symlink, entry.Name);
+        // Containment is checked once all entries are in: nothing is ever written through a link
+        // (the index refuses such paths), and a link may point through links that come later.
+        var link = _index.Register(relative, StagingIndex.Kind.Symlink, entry.Name, out var replace);
+        _index.SetLinkTarget(link, target, entry.Name);
         var path = Path.Combine(_stagingRoot, relative);
         if (replace)
         {
@@ -209,6 +212,5 @@ internal sealed class StagingExtractor
         }
 
         File.CreateSymbolicLink(path, target);
-        _index.RecordLinkTarget(relative, target);
     }
 }

@@ -6,7 +6,7 @@ namespace Atmos.Cache.Archiving.Tar;
 /// <summary>Parses POSIX extended header records ("&lt;length&gt; &lt;key&gt;=&lt;value&gt;\n").</summary>
 internal static class PaxRecords
 {
-    /// <summary>Adds the records to <paramref name="values"/>; false when the data is malformed.</summary>
+    /// <summary>Adds the records a restore uses (path, linkpath, size, mtime) to <paramref name="values"/>; false when the data is malformed.</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> values)
     {
         while (data.Length > 0)
@@ -28,12 +28,24 @@ internal static class PaxRecords
                 return false;
             }
 
-            values[Encoding.UTF8.GetString(record[..equals])] = Encoding.UTF8.GetString(record[(equals + 1)..]);
+            // Only the keys a restore uses become strings: a record full of others costs no allocations.
+            if (KnownKey(record[..equals]) is { } key)
+            {
+                values[key] = Encoding.UTF8.GetString(record[(equals + 1)..]);
+            }
+
             data = data[length..];
         }
 
         return true;
     }
+
+    private static string? KnownKey(ReadOnlySpan<byte> key) =>
+        key.SequenceEqual("path"u8) ? "path"
+        : key.SequenceEqual("linkpath"u8) ? "linkpath"
+        : key.SequenceEqual("size"u8) ? "size"
+        : key.SequenceEqual("mtime"u8) ? "mtime"
+        : null;
 
     /// <summary>A PAX time ("seconds[.fraction]", possibly negative) as UTC.</summary>
     public static bool TryTime(string text, out DateTime utc)
@@ -44,9 +56,11 @@ internal static class PaxRecords
             return false;
         }
 
-        var ticks = decimal.Truncate(seconds * TimeSpan.TicksPerSecond);
+        // Clamped in seconds first: multiplying a huge value by ticks per second would overflow.
         var min = (decimal)(DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks);
         var max = (decimal)(DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks);
+        seconds = Math.Clamp(seconds, min / TimeSpan.TicksPerSecond, max / TimeSpan.TicksPerSecond);
+        var ticks = decimal.Truncate(seconds * TimeSpan.TicksPerSecond);
         utc = DateTime.UnixEpoch.AddTicks((long)Math.Clamp(ticks, min, max));
         return true;
     }

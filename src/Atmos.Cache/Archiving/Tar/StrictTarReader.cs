@@ -9,16 +9,21 @@ namespace Atmos.Cache.Archiving.Tar;
 /// A strict, streaming tar reader (ustar, GNU and PAX). Unlike SharpZipLib's TarInputStream it
 /// never pads a short stream with zeros, applies GNU long link names and PAX linkpath/size/mtime,
 /// verifies every header checksum, and demands a proper end-of-archive marker: any truncation
-/// or corruption is a <see cref="CacheArchiveException"/>.
+/// or corruption is a <see cref="CacheArchiveException"/>. Everything it consumes is bounded by
+/// <see cref="TarLimits"/>: headers and metadata records count as entries, declared content counts
+/// when its header is read (written or skipped alike), and only a bounded amount is read past the end.
 /// </summary>
 internal sealed class StrictTarReader
 {
     private const int BlockSize = TarFields.BlockSize;
-    /// <summary>Bound on one metadata record (long name or PAX header): real ones are tiny.</summary>
-    private const int MaxMetadataBytes = 1 << 20;
 
     private readonly Stream _source;
+    private readonly TarLimits _limits;
     private readonly byte[] _buffer;
+    private long _headers;
+    private long _contentDeclared;
+    private long _metadataBytes;
+    private long _skippedBytes;
     private int _start;
     private int _end;
     private bool _sourceEnded;
@@ -27,11 +32,15 @@ internal sealed class StrictTarReader
     private long _paddingRemaining;
     private string _currentName = string.Empty;
 
-    public StrictTarReader(Stream source, int bufferSize = 1 << 20)
+    public StrictTarReader(Stream source, TarLimits limits, int bufferSize = 1 << 20)
     {
         _source = source;
+        _limits = limits;
         _buffer = new byte[bufferSize];
     }
+
+    /// <summary>Bytes of the tar stream consumed so far (what <see cref="ReadPastEnd"/> read included).</summary>
+    public long Position => _position;
 
     /// <summary>The next entry, or null at a proper end of archive.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -57,6 +66,12 @@ internal sealed class StrictTarReader
                 throw Corrupt($"the tar header at offset {offset} has a wrong checksum");
             }
 
+            if (++_headers > _limits.MaxEntries)
+            {
+                throw new CacheArchiveException(
+                    $"The cache archive holds more than {_limits.MaxEntries} entries (the limit, metadata records included), so it was not restored; '{EntryNames.Display(TarFields.Name(block))}' is one too many.");
+            }
+
             var flag = block[156];
             if (!TarFields.TryNumber(block.Slice(124, 12), out var size) || size < 0)
             {
@@ -66,9 +81,11 @@ internal sealed class StrictTarReader
             switch (flag)
             {
                 case (byte)'L':
+                    CheckLength(size - 1, _limits.MaxPathBytes, offset, "a long name");
                     longName = Encoding.UTF8.GetString(ReadMetadata(size, offset)).TrimEnd('\0');
                     continue;
                 case (byte)'K':
+                    CheckLength(size - 1, _limits.MaxLinkTargetBytes, offset, "a long link target");
                     longLink = Encoding.UTF8.GetString(ReadMetadata(size, offset)).TrimEnd('\0');
                     continue;
                 case (byte)'x':
@@ -80,8 +97,12 @@ internal sealed class StrictTarReader
 
                     continue;
                 case (byte)'g':
-                    // Global PAX defaults: nothing in them matters for a cache restore.
-                    ReadMetadata(size, offset);
+                    // Global PAX defaults: nothing in them matters for a cache restore, so they are skipped unread.
+                    CountMetadata(size, offset);
+                    _currentName = "a PAX global header";
+                    _contentRemaining = size;
+                    _paddingRemaining = Padding(size);
+                    SkipRest(countSkipped: false);
                     continue;
             }
 
@@ -109,18 +130,29 @@ internal sealed class StrictTarReader
         SkipRest();
     }
 
-    /// <summary>Reads whatever follows the end-of-archive marker, so the decompressor validates its end.</summary>
-    public void DrainToEnd()
+    /// <summary>
+    /// Reads what follows the end-of-archive marker, so the decompressor checks its own end, but no
+    /// more than <see cref="TarLimits.MaxBytesAfterEnd"/>. False when the stream goes on past that
+    /// (it is left unread, as GNU tar leaves what follows the marker).
+    /// </summary>
+    public bool ReadPastEnd()
     {
+        long read = _end - _start;
         _start = _end = 0;
-        while (!_sourceEnded)
+        while (!_sourceEnded && read <= _limits.MaxBytesAfterEnd)
         {
-            var read = _source.Read(_buffer, 0, _buffer.Length);
-            if (read == 0)
+            var n = _source.Read(_buffer, 0, (int)Math.Min(_buffer.Length, _limits.MaxBytesAfterEnd - read + 1));
+            if (n == 0)
             {
                 _sourceEnded = true;
             }
+
+            read += n;
         }
+
+        _position += read;
+
+        return _sourceEnded && read <= _limits.MaxBytesAfterEnd;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -137,6 +169,12 @@ internal sealed class StrictTarReader
 
         var name = paxPath ?? longName ?? TarFields.Name(block);
         var link = paxLink ?? longLink ?? TarFields.Text(block.Slice(157, 100));
+        CheckName(name, offset);
+        if (Encoding.UTF8.GetByteCount(link) > _limits.MaxLinkTargetBytes)
+        {
+            throw OverLimit($"the entry '{EntryNames.Display(name)}' has a link target of {Encoding.UTF8.GetByteCount(link)} bytes (at most {_limits.MaxLinkTargetBytes})");
+        }
+
         if (paxSize is not null && (!long.TryParse(paxSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 0))
         {
             throw Corrupt($"the PAX size of '{name}' is invalid");
@@ -166,9 +204,17 @@ internal sealed class StrictTarReader
 
         var type = TarFields.TypeOf(flag, name);
         var contentSize = TarFields.IsHeaderOnly(type) ? 0 : size;
+        // Counted now, whether the content is then written or skipped.
+        if (contentSize > _limits.MaxContentBytes - _contentDeclared)
+        {
+            throw new CacheArchiveException(
+                $"The cache archive holds more than {_limits.MaxContentBytes} bytes of content (the limit), so it was not restored; the entry '{EntryNames.Display(name)}' ({contentSize} bytes) goes over it.");
+        }
+
+        _contentDeclared += contentSize;
         _currentName = name;
         _contentRemaining = contentSize;
-        _paddingRemaining = (BlockSize - (contentSize % BlockSize)) % BlockSize;
+        _paddingRemaining = Padding(contentSize);
         return new TarEntryHeader(name, type, (char)flag, link, (int)(mode & 0xFFF), contentSize, modified, offset);
     }
 
@@ -186,13 +232,66 @@ internal sealed class StrictTarReader
         }
     }
 
-    private byte[] ReadMetadata(long size, long offset)
+    /// <summary>Refuses a name over the length, component or component-length limits, before the entry is used.</summary>
+    private void CheckName(string name, long offset)
     {
-        if (size > MaxMetadataBytes)
+        var bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > _limits.MaxPathBytes)
         {
-            throw Corrupt($"the metadata record at offset {offset} is {size} bytes long (more than {MaxMetadataBytes})");
+            throw OverLimit($"the entry '{EntryNames.Display(name)}' at offset {offset} has a name of {bytes} bytes (at most {_limits.MaxPathBytes})");
         }
 
+        var components = 0;
+        var rest = name.AsSpan();
+        while (rest.Length > 0)
+        {
+            var slash = rest.IndexOf('/');
+            var component = slash < 0 ? rest : rest[..slash];
+            rest = slash < 0 ? default : rest[(slash + 1)..];
+            if (component.Length == 0)
+            {
+                continue;
+            }
+
+            if (++components > _limits.MaxPathComponents)
+            {
+                throw OverLimit($"the entry '{EntryNames.Display(name)}' at offset {offset} is more than {_limits.MaxPathComponents} folders deep");
+            }
+
+            if (component.Length > _limits.MaxComponentBytes / 3 && Encoding.UTF8.GetByteCount(component) > _limits.MaxComponentBytes)
+            {
+                throw OverLimit($"the entry '{EntryNames.Display(name)}' at offset {offset} has a component longer than {_limits.MaxComponentBytes} bytes");
+            }
+        }
+    }
+
+    private void CheckLength(long length, int limit, long offset, string what)
+    {
+        if (length > limit)
+        {
+            throw OverLimit($"the entry at offset {offset} has {what} of {length} bytes (at most {limit})");
+        }
+    }
+
+    private void CountMetadata(long size, long offset)
+    {
+        if (size > _limits.MaxMetadataRecordBytes)
+        {
+            throw OverLimit($"the metadata record at offset {offset} is {size} bytes long (at most {_limits.MaxMetadataRecordBytes})");
+        }
+
+        _metadataBytes += size;
+        if (_metadataBytes > _limits.MaxMetadataBytes)
+        {
+            throw OverLimit($"its metadata records (PAX headers, long names) hold more than {_limits.MaxMetadataBytes} bytes together (at offset {offset})");
+        }
+    }
+
+    private static long Padding(long size) => (BlockSize - (size % BlockSize)) % BlockSize;
+
+    private byte[] ReadMetadata(long size, long offset)
+    {
+        CountMetadata(size, offset);
         var data = new byte[size];
         var filled = 0;
         _currentName = "a metadata record";
@@ -210,15 +309,24 @@ internal sealed class StrictTarReader
         }
 
         _contentRemaining = 0;
-        _paddingRemaining = (BlockSize - (size % BlockSize)) % BlockSize;
+        _paddingRemaining = Padding(size);
         SkipRest();
         return data;
     }
 
     /// <summary>Skips the unread content and padding of the current entry.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SkipRest()
+    private void SkipRest(bool countSkipped = true)
     {
+        if (countSkipped && _contentRemaining > 0)
+        {
+            _skippedBytes += _contentRemaining;
+            if (_skippedBytes > _limits.MaxSkippedBytes)
+            {
+                throw OverLimit($"more than {_limits.MaxSkippedBytes} bytes of content would be read only to be skipped ('{EntryNames.Display(_currentName)}' goes over it)");
+            }
+        }
+
         var skip = _contentRemaining + _paddingRemaining;
         while (skip > 0)
         {
@@ -290,6 +398,9 @@ internal sealed class StrictTarReader
 
     private static CacheArchiveException Corrupt(string detail) =>
         new($"The cache archive is corrupt: {detail}. It was not restored; save the cache again.");
+
+    private static CacheArchiveException OverLimit(string detail) =>
+        new($"The cache archive goes over a limit, so it was not restored: {detail}.");
 
     private static CacheArchiveException Truncated(string detail) =>
         new($"The cache archive is truncated: it ends {detail}. It was not restored; save the cache again.");
