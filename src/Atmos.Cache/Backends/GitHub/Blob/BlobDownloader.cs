@@ -58,34 +58,9 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         var tail = size > transfer.RangeSize && size >= TailFirstMinimum
             ? await DownloadTailAsync(signedUrl, size, (int)Math.Min(TailLength, size), cancellationToken).ConfigureAwait(false)
             : null;
-        // Readable by others while written: the extraction reads the prefix as it grows.
-        var file = RangeFile.CreatePresized(destinationPath, size, FileShare.Read | FileShare.Delete);
-        var archive = new GrowingArchive(destinationPath);
-        if (tail is not null)
-        {
-            archive.PublishTail(tail);
-        }
-        var download = Task.Run(() => DownloadIntoAsync(signedUrl, file, size, archive, cancellationToken), CancellationToken.None);
+        var (archive, download) = GrowingDownload.Start(
+            destinationPath, size, tail, (file, prefix, token) => DownloadRangesAsync(signedUrl, file, size, prefix, token), cancellationToken);
         return new StreamingDownloadStart(size, archive, download);
-    }
-
-    private async Task DownloadIntoAsync(Uri signedUrl, SafeFileHandle file, long size, GrowingArchive archive, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using (file)
-            {
-                await DownloadRangesAsync(signedUrl, file, size, new ContiguousPrefixTracker(archive), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            archive.Fail(e);
-            throw;
-        }
-
-        // Last, after the file is released: a reader that saw the end saw a finished download.
-        archive.Complete(size);
     }
 
     private async Task DownloadRangesAsync(Uri signedUrl, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)

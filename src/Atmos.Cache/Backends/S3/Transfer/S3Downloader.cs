@@ -31,30 +31,8 @@ internal sealed class S3Downloader(S3Client client, TransferSettings transfer, I
     }
 
     /// <summary>Creates the pre-sized file and returns the running download and the archive that follows it.</summary>
-    public (GrowingArchive Archive, Task Download) Start(string objectKey, long size, string destinationPath, CancellationToken cancellationToken)
-    {
-        var file = RangeFile.CreatePresized(destinationPath, size, FileShare.Read | FileShare.Delete);
-        var archive = new GrowingArchive(destinationPath);
-        var download = Task.Run(async () =>
-        {
-            try
-            {
-                using (file)
-                {
-                    await DownloadRangesAsync(objectKey, file, size, new ContiguousPrefixTracker(archive), cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (Exception e)
-            {
-                archive.Fail(e);
-                throw;
-            }
-
-            // Last, after the file is released: a reader that saw the end saw a finished download.
-            archive.Complete(size);
-        }, CancellationToken.None);
-        return (archive, download);
-    }
+    public (GrowingArchive Archive, Task Download) Start(string objectKey, long size, string destinationPath, CancellationToken cancellationToken) =>
+        GrowingDownload.Start(destinationPath, size, tail: null, (file, prefix, token) => DownloadRangesAsync(objectKey, file, size, prefix, token), cancellationToken);
 
     private async Task DownloadRangesAsync(string objectKey, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)
     {
