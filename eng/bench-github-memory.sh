@@ -58,64 +58,10 @@ runner_env=()
 while IFS= read -r line; do runner_env+=("$line"); done < <(grep -E '^(GITHUB_ACTIONS|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_TOKEN|GITHUB_API_URL|GITHUB_TOKEN|GITHUB_REPOSITORY)=' "$work/emulator.log")
 [ "${#runner_env[@]}" -eq 6 ] || { echo "the emulator did not print its environment" >&2; cat "$work/emulator.log" >&2; exit 1; }
 
-# ---- the workspace ----
-ws="$work/ws"
-mkdir -p "$ws/Bench"
-cat > "$ws/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="bench" value="$work/feed" /></packageSources></configuration>
-XML
-cat > "$ws/Directory.Packages.props" <<'XML'
-<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>
-XML
-cat > "$ws/Bench/Bench.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-  <ItemGroup><PackageReference Include="Atmos.Cache.Build" Version="$version" PrivateAssets="all" /></ItemGroup>
-  <!-- Stands for a tool download: $size_mib MiB of random bytes in the cache root, unless a restore brought them. -->
-  <Target Name="BenchWriteCache" BeforeTargets="CoreCompile" Condition="!Exists('\$(AtmosCacheRoot)/tools/big.bin')">
-    <Exec Command="mkdir -p '\$(AtmosCacheRoot)/tools' &amp;&amp; head -c ${size_mib}M /dev/urandom &gt; '\$(AtmosCacheRoot)/tools/big.bin'" />
-  </Target>
-</Project>
-XML
-echo "namespace Bench; public static class C { }" > "$ws/Bench/C.cs"
-(cd "$ws" && dotnet restore Bench/Bench.csproj -nodeReuse:false -v:q >/dev/null)
-
-# ---- measuring ----
-kb_of() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
-
-# $1 = label, $2 = cache root, rest = extra build arguments; runs inside a runner's environment.
-# Prints the peak RSS in MB of the dotnet build (MSBuild) process.
-measure() {
-  local label="$1" root="$2"; shift 2
-  local log="$work/$label.log" peak=0 kb pid
-  (cd "$ws" && exec env "${runner_env[@]}" dotnet build Bench/Bench.csproj --no-restore --no-incremental -m:1 -nodeReuse:false \
-      -v:n -p:UseSharedCompilation=false "-p:AtmosCacheRoot=$root" "$@") >"$log" 2>&1 &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    kb="$(kb_of "$pid")"
-    [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak="$kb"
-    sleep 0.05
-  done
-  if ! wait "$pid"; then
-    echo "the $label build failed:" >&2
-    tail -30 "$log" >&2
-    exit 1
-  fi
-  if grep -q "warning ATMOSCACHE" "$log"; then
-    echo "the $label build warned:" >&2
-    grep "warning ATMOSCACHE" "$log" | sort -u >&2
-    exit 1
-  fi
-  echo $(( peak / 1024 ))
-}
-
-echo "measuring ($size_mib MiB cache) ..."
-uncached="$(measure uncached "$work/root-uncached" -p:AtmosCacheEnabled=false)"
-save="$(measure save "$work/root-save")"
-grep -q "Atmos cache: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
-restore="$(measure restore "$work/root-restore")"
-grep -q "(exact hit" "$work/restore.log" || { echo "the restore build did not restore" >&2; tail -30 "$work/restore.log" >&2; exit 1; }
-cmp -s "$work/root-save/tools/big.bin" "$work/root-restore/tools/big.bin" || { echo "the restored data differs from the saved data" >&2; exit 1; }
+# The workspace and the three measured builds: eng/lib/memory-bench.sh.
+bench_verbosity=n
+# shellcheck source=lib/memory-bench.sh
+source "$repo/eng/lib/memory-bench.sh"
 
 echo
 grep -h "Atmos cache: " "$work/save.log" "$work/restore.log" | sed 's/^ */  /'
