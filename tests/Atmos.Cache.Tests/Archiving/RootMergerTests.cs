@@ -63,6 +63,47 @@ public sealed class RootMergerTests
         TreeListing.AssertSame(before, TreeListing.Of(root));
     }
 
+    [TestMethod]
+    [DoNotParallelize] // measures the process's heap
+    [DataRow(false)]
+    [DataRow(true)]
+    public void MergingOverAnExistingTreeOfLongPathsHoldsNoFullPaths(bool rollBack)
+    {
+        // 2,000 files under nine folders of 200-character names (paths of about 2,000 characters),
+        // each one replacing a file of the root: a journal of full paths would hold about 16 MB.
+        const int files = 2_000;
+        using var temp = new TempFolder();
+        var folder = Path.Combine([.. Enumerable.Range(0, 9).Select(i => new string((char)('a' + i), 200))]);
+        foreach (var side in new[] { "staging", "root" })
+        {
+            Directory.CreateDirectory(temp.Combine(Path.Combine(side, folder)));
+            for (var i = 0; i < files; i++)
+            {
+                File.WriteAllText(temp.Combine(Path.Combine(side, folder, $"{i:D6}" + new string('f', 194))), side);
+            }
+        }
+
+        var root = temp.Combine("root");
+        var before = TreeListing.Of(root);
+        var merger = new RootMerger(temp.Combine("staging"), root, temp.Combine("trash"));
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        merger.Merge();
+        var held = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+
+        Assert.IsLessThan(files * 1_024L, held, $"the merge of {files} long paths holds {held} bytes");
+        if (rollBack)
+        {
+            Assert.IsEmpty(merger.Rollback());
+            TreeListing.AssertSame(before, TreeListing.Of(root));
+        }
+        else
+        {
+            Assert.AreEqual("staging", File.ReadAllText(Path.Combine(root, folder, $"{files - 1:D6}" + new string('f', 194))));
+        }
+
+        GC.KeepAlive(merger);
+    }
+
     private static (string Staging, string Root, string Trash) Prepare(TempFolder temp)
     {
         var time = new DateTime(2023, 5, 1, 0, 0, 0, DateTimeKind.Utc);

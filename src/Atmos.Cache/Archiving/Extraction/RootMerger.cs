@@ -5,15 +5,25 @@ namespace Atmos.Cache.Archiving.Extraction;
 /// Moves a fully extracted staging tree into the root with renames: new paths move in at once
 /// (a whole new folder is one rename), existing folders are merged, anything else in the way is
 /// moved to a trash folder first. Every step is journalled so that <see cref="Rollback"/> can put
-/// the root back as it was; the trash is deleted only after the new tree is in place.
+/// the root back as it was; the trash is deleted only after the new tree is in place. The journal
+/// keeps each step as a folder number and a name, never a full path, so merging 250,000 files with
+/// 2,200-byte paths over an existing tree holds a few tens of MB, not gigabytes.
 /// </summary>
 internal sealed class RootMerger
 {
+    private const int NoTrash = -1;
+    private const int RootFolder = 0;
+
     private readonly string _stagingRoot;
     private readonly string _root;
     private readonly string _trashRoot;
-    private readonly List<(string From, string To, FileKind Kind)> _journal = [];
-    private readonly Dictionary<string, DateTime> _folderTimes = new(StringComparer.Ordinal);
+
+    // Every folder merged into, as its parent's number and its name (number 0 is the root itself):
+    // the paths of a step are rebuilt from these only when a rollback needs them.
+    private readonly List<(int Parent, int NameOffset, int NameLength)> _folders = [(NoTrash, 0, 0)];
+    private readonly NameArena _names = new(long.MaxValue);
+    private readonly List<Step> _journal = [];
+    private readonly Dictionary<int, DateTime> _folderTimes = [];
     private int _trashCount;
     private string? _current;
     private string? _currentTarget;
@@ -35,7 +45,7 @@ internal sealed class RootMerger
     {
         try
         {
-            MergeFolder(_stagingRoot, _root);
+            MergeFolder(_stagingRoot, _root, RootFolder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -50,14 +60,20 @@ internal sealed class RootMerger
         var failures = new List<string>();
         for (var i = _journal.Count - 1; i >= 0; i--)
         {
-            var (from, to, kind) = _journal[i];
+            var step = _journal[i];
+            var inRoot = Path.Combine(_root, RelativePath(step.Folder, step.NameOffset, step.NameLength));
+            // A step moved staged -> root, or root -> trash: undo moves it back.
+            var original = step.Trash == NoTrash
+                ? Path.Combine(_stagingRoot, RelativePath(step.Folder, step.NameOffset, step.NameLength))
+                : inRoot;
+            var moved = step.Trash == NoTrash ? inRoot : TrashPath(step.Trash);
             try
             {
-                EntryMover.Move(to, from, kind);
+                EntryMover.Move(moved, original, step.Kind);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failures.Add(from);
+                failures.Add(original);
             }
         }
 
@@ -68,7 +84,7 @@ internal sealed class RootMerger
         {
             try
             {
-                Directory.SetLastWriteTimeUtc(folder, time);
+                Directory.SetLastWriteTimeUtc(Path.Combine(_root, RelativePath(folder)), time);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -78,13 +94,14 @@ internal sealed class RootMerger
         return failures;
     }
 
-    private void MergeFolder(string stagingFolder, string rootFolder)
+    private void MergeFolder(string stagingFolder, string rootFolder, int folder)
     {
         _current = stagingFolder;
         _currentTarget = rootFolder;
         foreach (var staged in Directory.EnumerateFileSystemEntries(stagingFolder))
         {
-            var target = Path.Combine(rootFolder, Path.GetFileName(staged));
+            var name = Path.GetFileName(staged);
+            var target = Path.Combine(rootFolder, name);
             _current = staged;
             _currentTarget = target;
             var stagedKind = NativeFileType.Probe(staged);
@@ -92,32 +109,66 @@ internal sealed class RootMerger
 
             if (targetKind != FileKind.Folder || stagedKind != FileKind.Folder)
             {
-                _folderTimes.TryAdd(rootFolder, Directory.GetLastWriteTimeUtc(rootFolder));
+                if (!_folderTimes.ContainsKey(folder))
+                {
+                    _folderTimes.Add(folder, Directory.GetLastWriteTimeUtc(rootFolder));
+                }
             }
 
             if (targetKind == FileKind.Missing)
             {
-                Move(staged, target, stagedKind);
+                var (offset, length) = StoreName(name);
+                Move(staged, target, new Step(folder, offset, length, stagedKind, NoTrash));
             }
             else if (stagedKind == FileKind.Folder && targetKind == FileKind.Folder)
             {
-                MergeFolder(staged, target);
+                var (offset, length) = StoreName(name);
+                _folders.Add((folder, offset, length));
+                MergeFolder(staged, target, _folders.Count - 1);
             }
             else
             {
                 // Replaced (file over file) or a type conflict: the old entry goes to the trash first.
                 Directory.CreateDirectory(_trashRoot);
-                var trash = Path.Combine(_trashRoot, (_trashCount++).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                Move(target, trash, targetKind);
-                Move(staged, target, stagedKind);
+                var trash = _trashCount++;
+                var (offset, length) = StoreName(name);
+                Move(target, TrashPath(trash), new Step(folder, offset, length, targetKind, trash));
+                Move(staged, target, new Step(folder, offset, length, stagedKind, NoTrash));
             }
         }
     }
 
-    private void Move(string from, string to, FileKind kind)
+    private void Move(string from, string to, Step step)
     {
         BeforeMove?.Invoke(from);
-        EntryMover.Move(from, to, kind);
-        _journal.Add((from, to, kind));
+        EntryMover.Move(from, to, step.Kind);
+        _journal.Add(step);
     }
+
+    private (int Offset, int Length) StoreName(string name) =>
+        _names.Add(System.Text.Encoding.UTF8.GetBytes(name))
+        ?? throw new PathTooLongException($"The name '{EntryNames.Display(name)}' is too long.");
+
+    private string TrashPath(int trash) => Path.Combine(_trashRoot, trash.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The path of a merged folder below the root, plus optionally one more name ("" for the root itself).</summary>
+    private string RelativePath(int folder, int nameOffset = 0, int nameLength = -1)
+    {
+        var names = new List<string>();
+        if (nameLength >= 0)
+        {
+            names.Add(System.Text.Encoding.UTF8.GetString(_names.Get(nameOffset, nameLength)));
+        }
+
+        for (var f = folder; f != RootFolder; f = _folders[f].Parent)
+        {
+            names.Add(System.Text.Encoding.UTF8.GetString(_names.Get(_folders[f].NameOffset, _folders[f].NameLength)));
+        }
+
+        names.Reverse();
+        return Path.Combine([.. names]);
+    }
+
+    /// <summary>One rename: a name in a merged folder moved in from staging, or moved out to a trash slot.</summary>
+    private readonly record struct Step(int Folder, int NameOffset, int NameLength, FileKind Kind, int Trash);
 }
