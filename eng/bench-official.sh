@@ -168,6 +168,9 @@ echo "namespace Bench; public static class C { }" > "$ws/Bench/C.cs"
 # the delta over a row is what every process of it used (the build, Azurite, the emulator), so
 # delta / cores is the shortest wall time that work allows on this machine.
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# CPU ticks (user + system) Azurite and the emulator used so far: the service's share of a row,
+# which on a real runner is spent on GitHub's machines, not on the runner's cores.
+service_ticks() { local t=0 pid; for pid in "${pids[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 ticks_per_s=$(getconf CLK_TCK)
 
 # measure CASE ROUND -- command...   (round 0 = warm-up, not kept)
@@ -175,19 +178,23 @@ measure() {
   local name="$1" round="$2"
   shift 3
   sync
-  local busy_before
+  local busy_before service_before
   busy_before=$(busy_ticks)
-  if ! (cd "$ws" && exec env $(cat "$run/github.env") NUGET_PACKAGES="$run/packages" /usr/bin/time -f '%e %M' -o "$run/time.txt" "$@") > "$run/last.log" 2>&1 \
+  service_before=$(service_ticks)
+  if ! (cd "$ws" && exec env $(cat "$run/github.env") NUGET_PACKAGES="$run/packages" /usr/bin/time -f '%e %M %U %S' -o "$run/time.txt" "$@") > "$run/last.log" 2>&1 \
      || grep -q "warning ATMOSCACHE\|error ATMOSCACHE" "$run/last.log"; then
     log "FAILED: $name (round $round)"; tail -n 30 "$run/last.log" >&2; exit 1
   fi
-  local wall rss load cpu
+  local wall rss user sys load cpu service process
   cpu=$(awk -v a="$busy_before" -v b="$(busy_ticks)" -v t="$ticks_per_s" 'BEGIN { printf "%.2f", (b - a) / t }')
-  read -r wall rss < <(tail -n 1 "$run/time.txt")
+  service=$(awk -v a="$service_before" -v b="$(service_ticks)" -v t="$ticks_per_s" 'BEGIN { printf "%.2f", (b - a) / t }')
+  read -r wall rss user sys < <(tail -n 1 "$run/time.txt")
+  process=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
   load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '  %-16s r%s %6.2fs %5d MiB  machine CPU %5.2fs  (load %s)\n' "$name" "$round" "$wall" $((rss / 1024)) "$cpu" "$load" >&2
+  printf '  %-16s r%s %6.2fs %5d MiB  CPU s: process %5.2f, services %5.2f, machine %5.2f  (load %s)\n' \
+    "$name" "$round" "$wall" $((rss / 1024)) "$process" "$service" "$cpu" "$load" >&2
   if [ "$round" -gt 0 ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$wall" "$rss" "$load" "$cpu" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$wall" "$rss" "$load" "$cpu" "$process" "$service" >> "$results"
   fi
 }
 
@@ -295,7 +302,7 @@ log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(nproc) cores, $(uname -r)"
   echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
   echo
-  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | Machine CPU s median (÷ $(nproc) cores) | Paired ratio vs official (median, min-max) |"
+  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(nproc) cores) | Paired ratio vs official (median, min-max) |"
   echo "|---|---|---|---|---|"
   awk -F'\t' '
     function median(list,   n, v, i, j, t) {
@@ -308,14 +315,14 @@ log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
       for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
       return sprintf("%.2f-%.2f", lo, hi)
     }
-    { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; rounds[$2] = 1 }
+    { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
     END {
       n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
       for (c = 1; c <= n; c++) {
         name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""
         if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
-        printf "| %s | %.2f (%s) | %d | %.2f (%.2f) | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
-          median(cpu[name]), median(cpu[name]) / cores, ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
+        printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
+          median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores, ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
       }
     }' cores="$(nproc)" "$results"
 } | tee "$run/report.md"
