@@ -12,6 +12,7 @@ namespace Atmos.Cache.Archiving.Extraction;
 internal sealed class RootMerger
 {
     private const int NoTrash = -1;
+    private const int NoParent = -1;
     private const int RootFolder = 0;
 
     private readonly string _stagingRoot;
@@ -20,7 +21,7 @@ internal sealed class RootMerger
 
     // Every folder merged into, as its parent's number and its name (number 0 is the root itself):
     // the paths of a step are rebuilt from these only when a rollback needs them.
-    private readonly List<(int Parent, int NameOffset, int NameLength)> _folders = [(NoTrash, 0, 0)];
+    private readonly List<(int Parent, int NameOffset, int NameLength)> _folders = [(NoParent, 0, 0)];
     private readonly NameArena _names = new(long.MaxValue);
     private readonly List<Step> _journal = [];
     private readonly Dictionary<int, DateTime> _folderTimes = [];
@@ -61,12 +62,12 @@ internal sealed class RootMerger
         for (var i = _journal.Count - 1; i >= 0; i--)
         {
             var step = _journal[i];
-            var inRoot = Path.Combine(_root, RelativePath(step.Folder, step.NameOffset, step.NameLength));
+            var relative = RelativePath(step.Folder, step.NameOffset, step.NameLength);
+            var inRoot = Path.Combine(_root, relative);
             // A step moved staged -> root, or root -> trash: undo moves it back.
-            var original = step.Trash == NoTrash
-                ? Path.Combine(_stagingRoot, RelativePath(step.Folder, step.NameOffset, step.NameLength))
-                : inRoot;
-            var moved = step.Trash == NoTrash ? inRoot : TrashPath(step.Trash);
+            var (moved, original) = step.Trash == NoTrash
+                ? (inRoot, Path.Combine(_stagingRoot, relative))
+                : (TrashPath(step.Trash), inRoot);
             try
             {
                 EntryMover.Move(moved, original, step.Kind);
