@@ -60,7 +60,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-bash "$repo/eng/install-azurite.sh" >/dev/null
 bash "$repo/eng/install-actions-cache.sh" >/dev/null
 
 # --- corpus (kept between runs) ------------------------------------------------------------------
@@ -114,33 +113,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
 # --- Azurite, the emulator, the package and a one-project workspace ------------------------------
-log "building the emulator and packing the package"
+log "starting Azurite and the emulator, packing the package"
+# shellcheck source=lib/github-services.sh
+source "$repo/eng/lib/github-services.sh"
 version="0.0.0-bench.$(date +%Y%m%d%H%M%S)"
-dotnet build "$repo/tests/Atmos.Cache.Emulator" -c Release -nodeReuse:false -v:q -nologo >/dev/null
 dotnet pack "$repo/src/Atmos.Cache.Build" -c Release -o "$run/feed" -p:Version="$version" -nodeReuse:false -v:q -nologo >/dev/null
 
-azurite_port=$(free_port)
-mkdir -p "$run/azurite"
-node "$repo/.tools/azurite/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
-  --location "$run/azurite" --skipApiVersionCheck --loose --silent > "$run/azurite.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break; sleep 0.2; done
-dotnet "$repo/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
-  --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$(free_port)" --direct-blobs > "$run/emulator.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 150); do grep -qs '^GITHUB_REPOSITORY=' "$run/emulator.log" && break; sleep 0.2; done
-grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" || { log "the emulator did not start"; cat "$run/emulator.log" >&2; exit 1; }
-# The emulator's own throw-away tokens, handed only to the measured processes.
-grep -E '^(GITHUB_ACTIONS|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_TOKEN|GITHUB_API_URL|GITHUB_TOKEN|GITHUB_REPOSITORY)=' "$run/emulator.log" > "$run/github.env"
+# Signed URLs point straight at Azurite (--direct-blobs), as real ones point at Azure storage.
+start_github_services "$run" --direct-blobs
 echo "RUNNER_TEMP=$run/tmp" >> "$run/github.env"
 
 ws="$run/ws"

@@ -147,29 +147,10 @@ trap cleanup EXIT
 # --- github/actions backend: Azurite + the cache service emulator --------------------------------
 # Signed URLs point straight at Azurite (--direct-blobs), as real ones point at Azure storage: the
 # emulator's fault-injecting blob proxy is a test device and would only add a process on the path.
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 if [ "$github" = 1 ]; then
-  bash "$repo_root/eng/install-azurite.sh" >/dev/null
-  dotnet build "$repo_root/tests/Atmos.Cache.Emulator" -c Release -nodeReuse:false -v:q -nologo >/dev/null
-  azurite_port=$(free_port)
-  mkdir -p "$run/azurite"
-  node "$repo_root/.tools/azurite/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
-    --location "$run/azurite" --skipApiVersionCheck --loose --silent > "$run/azurite.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break; sleep 0.2; done
-  dotnet "$repo_root/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
-    --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$(free_port)" --direct-blobs > "$run/emulator.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 150); do grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" && break; sleep 0.2; done
-  grep -q '^GITHUB_REPOSITORY=' "$run/emulator.log" || { log "the emulator did not start"; cat "$run/emulator.log" >&2; exit 1; }
-  # The emulator's own (fake) tokens: kept in a file, handed only to the bench process.
-  grep -E '^(GITHUB_ACTIONS|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_TOKEN|GITHUB_API_URL|GITHUB_TOKEN|GITHUB_REPOSITORY)=' "$run/emulator.log" > "$run/github.env"
+  # shellcheck source=lib/github-services.sh
+  source "$repo_root/eng/lib/github-services.sh"
+  start_github_services "$run" --direct-blobs
 fi
 
 # --- measuring -----------------------------------------------------------------------------------

@@ -51,30 +51,10 @@ cases="${2:-$("${tool[@]}" cases | awk '{ print $1 }' | tr '\n' ' ')}"
 # ---- Azurite and the emulator (github backend only) ----
 runner_env=()
 if [[ " $backends " == *" github "* ]]; then
-  free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-  wait_for_port() { # $1 = port, $2 = what
-    for _ in $(seq 1 300); do
-      (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-      sleep 0.1
-    done
-    echo "$2 did not listen on port $1" >&2
-    exit 1
-  }
-  bash "$repo/eng/install-azurite.sh" >/dev/null
-  azurite_port="$(free_port)"
-  node "$repo/.tools/azurite/node_modules/azurite/dist/src/blob/main.js" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
-    --location "$work/azurite" --skipApiVersionCheck --loose --silent >"$work/azurite.log" 2>&1 &
-  pids+=($!)
-  wait_for_port "$azurite_port" Azurite
-  dotnet build "$repo/tests/Atmos.Cache.Emulator" -c Release -nodeReuse:false -v:q >/dev/null
-  emulator_port="$(free_port)"
-  dotnet "$repo/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
-    --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$emulator_port" --direct-blobs >"$work/emulator.log" 2>&1 &
-  pids+=($!)
-  wait_for_port "$emulator_port" "the emulator"
-  for _ in $(seq 1 100); do grep -q '^GITHUB_REPOSITORY=' "$work/emulator.log" && break; sleep 0.1; done
-  while IFS= read -r line; do runner_env+=("$line"); done < <(grep -E '^(GITHUB_ACTIONS|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_TOKEN|GITHUB_API_URL|GITHUB_TOKEN|GITHUB_REPOSITORY)=' "$work/emulator.log")
-  [ "${#runner_env[@]}" -eq 6 ] || { echo "the emulator did not print its environment" >&2; cat "$work/emulator.log" >&2; exit 1; }
+  # shellcheck source=lib/github-services.sh
+  source "$repo/eng/lib/github-services.sh"
+  start_github_services "$work" --direct-blobs
+  mapfile -t runner_env < "$work/github.env"
 fi
 
 # ---- the workspace: one small project that uses the package ----
