@@ -1,5 +1,4 @@
 using System.Buffers;
-using Atmos.Cache.Backends.GitHub.Blob;
 using Atmos.Cache.Errors;
 using Microsoft.Win32.SafeHandles;
 

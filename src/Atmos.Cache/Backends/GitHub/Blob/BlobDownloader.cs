@@ -65,21 +65,13 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
 
     private async Task DownloadRangesAsync(Uri signedUrl, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)
     {
-        var rangeCount = (int)((size + transfer.RangeSize - 1) / transfer.RangeSize);
-        var progress = new TransferProgress("Downloading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.DownloadParallelism, CancellationToken = cancellationToken };
-        // Ranges start in ascending order (the loop takes them in sequence), so the prefix grows steadily.
-        await Parallel.ForEachAsync(Enumerable.Range(0, rangeCount), options, async (index, token) =>
-        {
-            var start = (long)index * transfer.RangeSize;
-            var length = Math.Min(transfer.RangeSize, size - start);
-            await DownloadRangeAsync(signedUrl, file, start, length, size, progress, token).ConfigureAwait(false);
-            prefix?.CompleteRange(start, length);
-        }).ConfigureAwait(false);
+        var (rangeCount, received) = await RangedDownload.RunAsync(
+            size, transfer, logger, prefix, (start, length, progress, token) => DownloadRangeAsync(signedUrl, file, start, length, size, progress, token), cancellationToken)
+            .ConfigureAwait(false);
 
-        if (progress.Done != size)
+        if (received != size)
         {
-            throw new CacheBackendException($"The download of the cache archive received {progress.Done} of {size} bytes.");
+            throw new CacheBackendException($"The download of the cache archive received {received} of {size} bytes.");
         }
 
         var written = RandomAccess.GetLength(file);

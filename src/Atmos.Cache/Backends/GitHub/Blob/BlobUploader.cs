@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net;
 using System.Text;
 using Atmos.Cache.Backends.GitHub.Http;
+using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Streaming;

@@ -1,5 +1,4 @@
 using Atmos.Cache.Backends.GitHub;
-using Atmos.Cache.Backends.GitHub.Blob;
 using Atmos.Cache.Backends.S3.Http;
 using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
@@ -36,26 +35,17 @@ internal sealed class S3Downloader(S3Client client, TransferSettings transfer, I
 
     private async Task DownloadRangesAsync(string objectKey, SafeFileHandle file, long size, ContiguousPrefixTracker? prefix, CancellationToken cancellationToken)
     {
-        var rangeCount = (int)((size + transfer.RangeSize - 1) / transfer.RangeSize);
-        var progress = new TransferProgress("Downloading cache archive", size, logger, size >= transfer.ProgressMinimumBytes);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = transfer.DownloadParallelism, CancellationToken = cancellationToken };
-        // Ranges start in ascending order, so the published prefix grows steadily.
-        await Parallel.ForEachAsync(Enumerable.Range(0, rangeCount), options, async (index, token) =>
-        {
-            var start = (long)index * transfer.RangeSize;
-            var length = Math.Min(transfer.RangeSize, size - start);
-            await client.GetRangeAsync(objectKey, start, start + length - 1, async (response, attempt) =>
+        var (rangeCount, received) = await RangedDownload.RunAsync(size, transfer, logger, prefix, (start, length, progress, token) =>
+            client.GetRangeAsync(objectKey, start, start + length - 1, async (response, attempt) =>
             {
                 await using var body = await response.Content.ReadAsStreamAsync(attempt).ConfigureAwait(false);
                 await RangeFile.CopyRangeAsync(body, file, start, length, progress, $"Downloading bytes {start}-{start + length - 1}", attempt).ConfigureAwait(false);
                 return true;
-            }, token).ConfigureAwait(false);
-            prefix?.CompleteRange(start, length);
-        }).ConfigureAwait(false);
+            }, token), cancellationToken).ConfigureAwait(false);
 
-        if (progress.Done != size || RandomAccess.GetLength(file) != size)
+        if (received != size || RandomAccess.GetLength(file) != size)
         {
-            throw new CacheBackendException($"The download of '{objectKey}' received {progress.Done} of {size} bytes.");
+            throw new CacheBackendException($"The download of '{objectKey}' received {received} of {size} bytes.");
         }
 
         logger.Log(CacheLogLevel.Detail, $"Downloaded {Sizes.Format(size)} in {rangeCount} ranges.");

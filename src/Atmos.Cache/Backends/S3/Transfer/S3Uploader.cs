@@ -1,6 +1,7 @@
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Blob;
 using Atmos.Cache.Backends.S3.Http;
+using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Streaming;

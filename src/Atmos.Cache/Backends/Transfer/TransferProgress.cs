@@ -1,6 +1,6 @@
 using Atmos.Cache.Diagnostics;
 
-namespace Atmos.Cache.Backends.GitHub.Blob;
+namespace Atmos.Cache.Backends.Transfer;
 
 /// <summary>Counts the bytes of a transfer in parallel pieces and logs each 10% step once.</summary>
 internal sealed class TransferProgress(string verb, long total, ICacheLogger logger, bool enabled)
