@@ -88,7 +88,7 @@ internal static class ArchiveExtractor
                     $"Skipped {extracted.SkippedExcluded} archive entries under the state folder or an auth folder; those are never restored.");
             }
 
-            return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length);
+            return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length) { Files = extracted.Files };
         }
         catch (Exception e)
         {

@@ -37,6 +37,9 @@ internal sealed class StagingExtractor
 
     public long ContentBytes { get; private set; }
 
+    /// <summary>Regular files written.</summary>
+    public long Files { get; private set; }
+
     /// <summary>Entries under the state folder or an auth folder: skipped, never written (Atmos v1.222 and older archived them).</summary>
     public long SkippedExcluded { get; private set; }
 
@@ -152,6 +155,7 @@ internal sealed class StagingExtractor
             }
 
             ContentBytes += entry.Size;
+            Files++;
             return;
         }
 
@@ -181,6 +185,7 @@ internal sealed class StagingExtractor
         }
 
         ContentBytes += entry.Size;
+        Files++;
     }
 
     private void ExtractSymlink(TarEntryHeader entry, string relative)
