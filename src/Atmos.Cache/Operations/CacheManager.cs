@@ -175,6 +175,8 @@ public sealed class CacheManager
     private ExtractOptions ExtractOptionsFor(CacheMatch match, string version) => new()
     {
         Logger = _logger,
+        // A NuGet folder's installed packages never change: keep the ones the root already holds.
+        KeepExisting = Config.Kind == CacheKind.NuGet ? new Caches.NuGet.InstalledPackages(Config.Root).Holds : null,
         Verification = new EntryVerification
         {
             Key = match.MatchedKey,
