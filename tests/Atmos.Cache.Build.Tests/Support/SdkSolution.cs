@@ -101,9 +101,8 @@ public sealed partial class SdkSolution : IDisposable
               </Folder>
             </Solution>
             """);
-        var run = solution.NewRun("setup");
-        (await solution.DotNetAsync(run, "new", "sln", "--format", "sln", "--name", "All")).AssertSucceeded("dotnet new sln");
-        (await solution.DotNetAsync(run, "sln", "All.sln", "add", "src/Core/Core.csproj", "src/Data/Data.csproj", "src/App/App.csproj", "tests/Core.Tests/Core.Tests.csproj")).AssertSucceeded("dotnet sln add");
+        (await DotNet.RunAsync(solution.Path, ["new", "sln", "--format", "sln", "--name", "All"])).AssertSucceeded("dotnet new sln");
+        (await DotNet.RunAsync(solution.Path, ["sln", "All.sln", "add", "src/Core/Core.csproj", "src/Data/Data.csproj", "src/App/App.csproj", "tests/Core.Tests/Core.Tests.csproj"])).AssertSucceeded("dotnet sln add");
         solution.Write("Tests.slnf", """
             { "solution": { "path": "All.sln", "projects": [ "src/Core/Core.csproj", "src/Data/Data.csproj", "tests/Core.Tests/Core.Tests.csproj" ] } }
             """);
