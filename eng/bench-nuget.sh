@@ -163,6 +163,22 @@ for round in $(seq 1 "$runs"); do
   done
 done
 
+# --- restoring over a folder that already holds the packages (a self-hosted runner) ---------------
+# The cache's own restore time (from its summary line) into an empty folder, and over the folder a
+# previous run left (its state marker removed, so the key is not taken as already restored there).
+restore_seconds() { grep -o "Atmos cache \[nuget\]: restored .* archive, [0-9.]* s" "$run/build.log" | grep -o "[0-9.]* s$" | cut -d' ' -f1; }
+for round in $(seq 1 "$runs"); do
+  new_machine "into-empty-$round"
+  measure "restore into empty" "$round" "$work/sdk" -- dotnet restore "$solution" -nodeReuse:false -v:m
+  empty_s=$(restore_seconds)
+  rm -rf "$run/packages/.atmos-cache"
+  rm -rf "$work/sdk"/{src,tests}/*/obj
+  measure "restore over full" "$round" "$work/sdk" -- dotnet restore "$solution" -nodeReuse:false -v:m
+  full_s=$(restore_seconds)
+  printf 'cache restore\t%s\t%s\t%s\n' "$round" "$empty_s" "$full_s" >> "$work/merge.tsv"
+  log "  the cache's restore: into an empty folder ${empty_s} s, over the full folder ${full_s} s"
+done
+
 # --- first CI runs (empty store) -------------------------------------------------------------------
 for round in $(seq 1 "$first_runs"); do
   log "first-run round $round of $first_runs"
@@ -210,5 +226,14 @@ done
         printf "| %s | %.2f (%s) | %.2f / %.2f | %s |\n", name, median(walls[name]), minmax(walls[name]), median(proc[name]), median(mach[name]), note
       }
     }' "$results"
+  echo
+  awk -F'\t' '
+    function median(list,   n, v, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    { empty = empty " " $3; full = full " " $4; ratios = ratios " " ($3 > 0 ? $4 / $3 : 0) }
+    END { if (NR) printf "The NuGet cache'"'"'s own restore (its summary line), median of %d: into an empty folder %.2f s, over a folder that holds the packages %.2f s; paired ratio **%.2f**\n", NR, median(empty), median(full), median(ratios) }' "$work/merge.tsv" 2>/dev/null || true
 } | tee "$work/report.md"
 log "report: $work/report.md"
