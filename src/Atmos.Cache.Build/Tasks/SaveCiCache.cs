@@ -121,7 +121,7 @@ public sealed class SaveCiCache : CacheTask
         if (cache.Kind == CacheKind.NuGet && cache.Includes.Count == 0)
         {
             // The packages this build's restores used, not every package a prefix hit carried forward.
-            var selection = NuGetSaveSelection.Select(cache.Root, decision.AssetsFiles);
+            var selection = NuGetSaveSelection.Select(cache.Root, decision.AssetsFiles, cache.BaseDirectory);
             if (selection.PackagesKept == 0)
             {
                 LogSummary($"{SummaryLine.PrefixFor(cache)}save skipped for '{cache.Key}': no package in {SummaryLine.Display(cache.Root)} to save");

@@ -111,6 +111,10 @@ public sealed class NuGetCacheTests
         CollectionAssert.AreEqual(new[] { "newtonsoft.json/13.0.3" }, used.Includes.ToArray());
         Assert.AreEqual(2, used.PackagesLeftOut, "the old version and the unused package");
 
+        temp.WriteFile("repo/.config/dotnet-tools.json", """{ "version": 1, "isRoot": true, "tools": { "Serilog": { "version": "4.2.0", "commands": [ "x" ] } } }""");
+        var withTools = NuGetSaveSelection.Select(root, [assets], temp.Combine("repo"));
+        CollectionAssert.AreEqual(new[] { "newtonsoft.json/13.0.3", "serilog/4.2.0" }, withTools.Includes.ToArray(), "the local tools' packages stay too");
+
         var whole = NuGetSaveSelection.Select(root, []);
         CollectionAssert.AreEqual(new[] { "newtonsoft.json/12.0.1", "newtonsoft.json/13.0.3", "serilog/4.2.0" }, whole.Includes.ToArray(), "without assets information every package but the package's own");
     }

@@ -46,6 +46,43 @@ internal static class NuGetAssets
         return folders;
     }
 
+    /// <summary>
+    /// The tool packages a local tool manifest (<c>.config/dotnet-tools.json</c>, or <c>dotnet-tools.json</c>)
+    /// names: <c>dotnet tool restore</c> puts them into the packages folder too, with no assets file of a project.
+    /// </summary>
+    public static IReadOnlyCollection<string> ToolFolders(string baseDirectory)
+    {
+        var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var manifest in new[] { Path.Combine(baseDirectory, ".config", "dotnet-tools.json"), Path.Combine(baseDirectory, "dotnet-tools.json") })
+        {
+            try
+            {
+                if (!File.Exists(manifest))
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(File.ReadAllBytes(manifest), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                if (document.RootElement.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var tool in tools.EnumerateObject())
+                    {
+                        if (tool.Value.ValueKind == JsonValueKind.Object && tool.Value.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String)
+                        {
+                            Add(folders, $"{tool.Name}/{version.GetString()}");
+                        }
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                // A broken manifest fails `dotnet tool restore` with its own message.
+            }
+        }
+
+        return folders;
+    }
+
     private static IEnumerable<string> DownloadDependencies(JsonElement root)
     {
         if (!root.TryGetProperty("project", out var project) || project.ValueKind != JsonValueKind.Object

@@ -15,8 +15,11 @@ public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int Pack
     /// <summary>The package id of this package, whose folder the NuGet cache never archives.</summary>
     public const string OwnPackageFolder = "atmos.cache.build";
 
-    /// <summary>Selects from <paramref name="packagesFolder"/> by the given assets files (none: every package).</summary>
-    public static NuGetSaveSelection Select(string packagesFolder, IEnumerable<string> assetsFiles)
+    /// <summary>
+    /// Selects from <paramref name="packagesFolder"/> by the given assets files (none: every package), and
+    /// keeps the local tools the manifest under <paramref name="baseDirectory"/> names.
+    /// </summary>
+    public static NuGetSaveSelection Select(string packagesFolder, IEnumerable<string> assetsFiles, string? baseDirectory = null)
     {
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var anyAssets = false;
@@ -27,6 +30,11 @@ public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int Pack
                 anyAssets = true;
                 used.UnionWith(NuGetAssets.PackageFolders(file));
             }
+        }
+
+        if (anyAssets && !string.IsNullOrEmpty(baseDirectory))
+        {
+            used.UnionWith(NuGetAssets.ToolFolders(baseDirectory));
         }
 
         var present = PackageFoldersIn(packagesFolder);
