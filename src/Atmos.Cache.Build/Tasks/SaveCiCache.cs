@@ -129,6 +129,11 @@ public sealed class SaveCiCache : CacheTask
             }
 
             cache = cache with { Includes = selection.Includes };
+            if (selection.LeftOut.Count > 0)
+            {
+                LogDetail($"the {cache.Name} cache leaves out {selection.LeftOut.Count} package(s) no project of this build used: {string.Join(", ", selection.LeftOut.Take(20))}{(selection.LeftOut.Count > 20 ? ", ..." : "")}.");
+            }
+
             note = selection.PackagesLeftOut == 0
                 ? $"{selection.PackagesKept:N0} packages"
                 : $"{selection.PackagesKept:N0} packages; {selection.PackagesLeftOut:N0} left out, not used by this build";

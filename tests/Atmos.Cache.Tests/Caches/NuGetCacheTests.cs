@@ -110,6 +110,7 @@ public sealed class NuGetCacheTests
         var used = NuGetSaveSelection.Select(root, [assets]);
         CollectionAssert.AreEqual(new[] { "newtonsoft.json/13.0.3" }, used.Includes.ToArray());
         Assert.AreEqual(2, used.PackagesLeftOut, "the old version and the unused package");
+        CollectionAssert.AreEqual(new[] { "newtonsoft.json/12.0.1", "serilog/4.2.0" }, used.LeftOut.ToArray(), "named for the log; never the package's own folder");
 
         temp.WriteFile("repo/.config/dotnet-tools.json", """{ "version": 1, "isRoot": true, "tools": { "Serilog": { "version": "4.2.0", "commands": [ "x" ] } } }""");
         var withTools = NuGetSaveSelection.Select(root, [assets], temp.Combine("repo"));

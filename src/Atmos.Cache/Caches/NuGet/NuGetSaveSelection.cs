@@ -12,6 +12,9 @@ namespace Atmos.Cache.Caches.NuGet;
 /// <param name="PackagesLeftOut">Package folders present but not used by this build (or this package's own).</param>
 public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int PackagesKept, int PackagesLeftOut)
 {
+    /// <summary>The package folders left out (not used by this build), for the detailed log.</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
+
     /// <summary>The package id of this package, whose folder the NuGet cache never archives.</summary>
     public const string OwnPackageFolder = "atmos.cache.build";
 
@@ -43,8 +46,12 @@ public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int Pack
             .Where(folder => !anyAssets || used.Contains(folder))
             .ToList();
         kept.Sort(StringComparer.Ordinal);
-        var leftOut = present.Count(folder => !folder.StartsWith(OwnPackageFolder + "/", StringComparison.OrdinalIgnoreCase)) - kept.Count;
-        return new NuGetSaveSelection(kept, kept.Count, leftOut);
+        var leftOut = present
+            .Where(folder => !folder.StartsWith(OwnPackageFolder + "/", StringComparison.OrdinalIgnoreCase))
+            .Except(kept, StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new NuGetSaveSelection(kept, kept.Count, leftOut.Count) { LeftOut = leftOut };
     }
 
     /// <summary>Every <c>id/version</c> folder of the packages folder, in the file system's spelling.</summary>
