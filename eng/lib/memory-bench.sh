@@ -1,4 +1,4 @@
-# Shared by eng/bench-github-memory.sh and eng/bench-s3-memory.sh (sourced, not run): the one-project
+# Shared by eng/bench-github-memory.sh, eng/bench-s3-memory.sh and eng/bench-azure-memory.sh (sourced, not run): the one-project
 # workspace that references the packed package, and the three measured builds (uncached, save,
 # restore) with the peak RSS of each. Expects: work, version, size_mib, runner_env (the backend's
 # environment), bench_verbosity (MSBuild verbosity of the logs the caller greps). Sets: uncached,

@@ -35,8 +35,16 @@ internal sealed class ManagedIdentitySource(TokenHttp http, HttpClient probeClie
             return new AccessToken(TokenHttp.Required(probed, "access_token", what), ExpiresOn(probed));
         }
 
-        var answer = await http.SendAsync(what, () => Request(url), cancellationToken).ConfigureAwait(false);
-        return new AccessToken(TokenHttp.Required(answer, "access_token", what), ExpiresOn(answer));
+        try
+        {
+            var answer = await http.SendAsync(what, () => Request(url), cancellationToken).ConfigureAwait(false);
+            return new AccessToken(TokenHttp.Required(answer, "access_token", what), ExpiresOn(answer));
+        }
+        catch (Errors.CacheBackendException e)
+        {
+            // A metadata service without an identity for us (a GitHub-hosted runner is an Azure VM): say what else works.
+            throw new Errors.CacheBackendException($"{e.Message} The managed identity is the last credential tried. {AzureCredentialResolver.WhatToSet}", e);
+        }
     }
 
     private static HttpRequestMessage Request(Uri url)
