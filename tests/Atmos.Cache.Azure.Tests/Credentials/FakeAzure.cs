@@ -32,6 +32,9 @@ internal sealed class FakeAzure : IAsyncDisposable
     /// <summary>What the token endpoint answers; the default is a token valid for an hour.</summary>
     public Func<HttpContext, Task>? EntraAnswer { get; set; }
 
+    /// <summary>What the metadata service answers; the default is a token valid for an hour.</summary>
+    public Func<HttpContext, Task>? ImdsAnswer { get; set; }
+
     public static async Task<FakeAzure> StartAsync()
     {
         FakeAzure? fake = null;
@@ -47,7 +50,7 @@ internal sealed class FakeAzure : IAsyncDisposable
         {
             ("POST", _) when path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal) =>
                 EntraAnswer?.Invoke(context) ?? FakeEndpoint.Answer(context, 200, $$"""{"token_type":"Bearer","expires_in":3599,"access_token":"{{EntraToken}}"}"""),
-            ("GET", "/metadata/identity/oauth2/token") => FakeEndpoint.Answer(context, 200,
+            ("GET", "/metadata/identity/oauth2/token") => ImdsAnswer?.Invoke(context) ?? FakeEndpoint.Answer(context, 200,
                 $$"""{"access_token":"{{ImdsToken}}","expires_on":"{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}}","resource":"https://storage.azure.com/","token_type":"Bearer"}"""),
             ("POST", "/pipelines/oidc") => FakeEndpoint.Answer(context, 200, $$"""{"oidcToken":"{{PipelinesJwt}}"}"""),
             ("GET", "/github/oidc") => FakeEndpoint.Answer(context, 200, $$"""{"count":1,"value":"{{GitHubJwt}}"}"""),

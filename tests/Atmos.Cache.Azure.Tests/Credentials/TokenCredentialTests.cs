@@ -169,6 +169,21 @@ public sealed class TokenCredentialTests
     }
 
     [TestMethod]
+    public async Task AMetadataServiceWithoutAnIdentityForThisMachineSaysWhatElseToSet()
+    {
+        // A GitHub-hosted runner is an Azure VM: its metadata service answers, but has no identity to give.
+        await using var fake = await FakeAzure.StartAsync();
+        fake.ImdsAnswer = context => Infrastructure.FakeEndpoint.Answer(context, 400, """{"error":"invalid_request","error_description":"Identity not found"}""");
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() =>
+            fake.Backend([], new CapturingLogger()).ListAsync(new CacheListOptions(), TestContext.CancellationToken));
+
+        Assert.Contains("Identity not found", error.Message);
+        Assert.Contains("AZURE_STORAGE_CONNECTION_STRING", error.Message);
+        Assert.IsEmpty(fake.BlobRequests);
+    }
+
+    [TestMethod]
     public async Task ARefusedClientSecretNamesEntrasErrorButNotTheSecret()
     {
         await using var fake = await FakeAzure.StartAsync();
