@@ -101,6 +101,24 @@ public sealed class FaultToleranceTests
     }
 
     [TestMethod]
+    public async Task ARequestWithoutAnAnswerTimesOutAndIsSentAgain()
+    {
+        await using var azure = await AzureContainer.StartAsync(withProxy: true);
+        var archive = azure.Temp.RandomFile("a.tgz", 1000, seed: 18);
+        var settings = azure.Settings();
+        var backend = new Atmos.Cache.Backends.Azure.AzureBlobBackend(
+            settings with { Retry = settings.Retry with { RequestTimeout = TimeSpan.FromSeconds(1) } },
+            Atmos.Cache.Backends.Azure.Credentials.AzureCredential.SharedKey(AzureContainer.Account, AzureContainer.Key, "test"), azure.Logger);
+        azure.Proxy!.Inject(Kind.Properties, Fault.Stall);
+
+        await backend.SaveAsync("key", Version, archive, TestContext.CancellationToken);
+
+        await AssertRestoresAsync(azure, archive);
+        Assert.IsTrue(azure.Logger.Has(Diagnostics.CacheLogLevel.Detail, "no answer within 1 s"), azure.Logger.AllText);
+        Assert.HasCount(1, azure.Delays.Delays);
+    }
+
+    [TestMethod]
     public async Task AServiceFailingForGoodGivesUpAfterTheAttemptsAndLeavesNoBlob()
     {
         await using var azure = await AzureContainer.StartAsync(withProxy: true);

@@ -11,8 +11,8 @@ namespace Atmos.Cache.Azure.Tests.Infrastructure;
 /// A proxy on 127.0.0.1 in front of Azurite that forwards every request unchanged (Shared Key signs
 /// the path, not the host, so signatures still verify), counts requests by kind and how many of a
 /// kind were in flight at once, and injects faults one per matching request: a storage error with
-/// its code (500 InternalError, 503 ServerBusy) or a cut connection (half a download body, or an
-/// upload dropped before any answer).
+/// its code (500 InternalError, 503 ServerBusy), a cut connection (half a download body, or an
+/// upload dropped before any answer), or no answer at all (a stall the client's timeout ends).
 /// </summary>
 public sealed class AzureFaultProxy : IAsyncDisposable
 {
@@ -39,7 +39,7 @@ public sealed class AzureFaultProxy : IAsyncDisposable
 
     public enum RequestKind { Properties, PutBlob, PutBlock, PutBlockList, RangedGet, Get, List, Delete, Other }
 
-    public enum FaultKind { InternalError, ServerBusy, Cut }
+    public enum FaultKind { InternalError, ServerBusy, Cut, Stall }
 
     public Uri Url { get; private set; } = null!;
 
@@ -145,6 +145,20 @@ public sealed class AzureFaultProxy : IAsyncDisposable
             context.Response.Headers["x-ms-error-code"] = code;
             context.Response.ContentType = "application/xml";
             await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>injected by the test proxy</Message></Error>");
+            return;
+        }
+
+        if (fault == FaultKind.Stall)
+        {
+            // No answer until the client gave up on this attempt (or 30 s).
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             return;
         }
 

@@ -6,7 +6,7 @@ namespace Atmos.Cache.Backends.Azure.Credentials;
 /// Authorizes blob requests with a Microsoft Entra ID bearer token, fetched once and reused until
 /// five minutes before it expires; parallel requests share one refresh.
 /// </summary>
-internal sealed class BearerTokenAuthorizer(IAccessTokenSource source, TimeProvider? time = null) : IBlobAuthorizer, IDisposable
+internal sealed class BearerTokenAuthorizer(IAccessTokenSource source, TimeProvider? time = null) : IBlobAuthorizer
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -48,6 +48,4 @@ internal sealed class BearerTokenAuthorizer(IAccessTokenSource source, TimeProvi
     }
 
     private bool NearExpiry(AccessToken token) => token.ExpiresOn - _time.GetUtcNow() < RefreshMargin;
-
-    public void Dispose() => _refresh.Dispose();
 }
