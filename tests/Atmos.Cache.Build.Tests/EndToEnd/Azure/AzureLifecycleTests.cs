@@ -52,7 +52,7 @@ public sealed class AzureLifecycleTests
         var save = await _workspace.BuildAsync("App/App.csproj", first, environment, "-v:d", "-bl:" + binlog);
         save.AssertSucceeded("first build");
         Assert.AreEqual(1, Summaries.Misses(save), save.Tail());
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{oldKey}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{oldKey}'"), save.Tail());
         BuildOutput.AssertNoCacheWarning(save, "first build");
         var saved = TreeSnapshot.Of(first);
 
@@ -62,7 +62,7 @@ public sealed class AzureLifecycleTests
         var hit = await _workspace.BuildAsync("App/App.csproj", second, environment, "-v:d");
         hit.AssertSucceeded("second build");
         Assert.AreEqual(1, Summaries.ExactHits(hit), hit.Tail());
-        Assert.AreEqual(1, hit.Count($"Atmos cache: save skipped for '{oldKey}': exact cache hit"), hit.Tail());
+        Assert.AreEqual(1, hit.Count($"Atmos cache [atmos]: save skipped for '{oldKey}': exact cache hit"), hit.Tail());
         BuildOutput.AssertNoCacheWarning(hit, "second build");
         CollectionAssert.AreEqual(saved.ToArray(), TreeSnapshot.Of(second).ToArray(), "the restored tree is the saved tree, byte for byte");
 
@@ -71,8 +71,8 @@ public sealed class AzureLifecycleTests
         GitHubWorkspace.WriteLockfile(third, newLock);
         var prefixHit = await _workspace.BuildAsync("App/App.csproj", third, environment);
         prefixHit.AssertSucceeded("third build");
-        Assert.AreEqual(1, prefixHit.Count($"Atmos cache: restored '{oldKey}' for '{newKey}' (prefix hit"), prefixHit.Tail());
-        Assert.AreEqual(1, prefixHit.Count($"Atmos cache: saved '{newKey}'"), prefixHit.Tail());
+        Assert.AreEqual(1, prefixHit.Count($"Atmos cache [atmos]: restored '{oldKey}' for '{newKey}' (prefix hit"), prefixHit.Tail());
+        Assert.AreEqual(1, prefixHit.Count($"Atmos cache [atmos]: saved '{newKey}'"), prefixHit.Tail());
         BuildOutput.AssertNoCacheWarning(prefixHit, "third build");
 
         // List and delete by hand with a container SAS, the settings as MSBuild properties instead of variables.
@@ -97,7 +97,7 @@ public sealed class AzureLifecycleTests
         Assert.AreEqual(1, after.Count("Atmos cache: 1 entry in the azure/blob cache"), after.Tail());
 
         var recorded = BinlogText(binlog);
-        Assert.Contains($"Atmos cache: saved '{oldKey}'", recorded, "the binary log was read");
+        Assert.Contains($"Atmos cache [atmos]: saved '{oldKey}'", recorded, "the binary log was read");
         Assert.DoesNotContain(Key, recorded, "the account key never reaches the binary log");
         var signature = System.Web.HttpUtility.ParseQueryString(sas)["sig"]!;
         foreach (var build in new[] { save, hit, prefixHit, list, delete, after })
@@ -137,7 +137,7 @@ public sealed class AzureLifecycleTests
         StringAssert.Contains(warnings[0], $"'{key}' is corrupt");
         StringAssert.Contains(warnings[0], "deleted from the Azure blob container");
         Assert.IsFalse(File.Exists(Path.Combine(second, "tools", "bin")), "nothing of the damaged entry reached the root");
-        Assert.AreEqual(1, healing.Count($"Atmos cache: saved '{key}'"), healing.Tail());
+        Assert.AreEqual(1, healing.Count($"Atmos cache [atmos]: saved '{key}'"), healing.Tail());
         next.AssertSucceeded("next build");
         Assert.AreEqual(1, Summaries.ExactHits(next), next.Tail());
         CollectionAssert.AreEqual(TreeSnapshot.Of(second).ToArray(), TreeSnapshot.Of(third).ToArray());
@@ -198,8 +198,8 @@ public sealed class AzureLifecycleTests
         builds[1].AssertSucceeded("right build");
         var outputs = string.Join("\n----\n", builds.Select(build => build.Tail()));
         Assert.AreEqual(2, builds.Sum(Summaries.Misses), outputs);
-        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache: saved '{key}'")), outputs);
-        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache: save skipped for '{key}': already exists remotely")), outputs);
+        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache [atmos]: saved '{key}'")), outputs);
+        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache [atmos]: save skipped for '{key}': already exists remotely")), outputs);
         builds.ToList().ForEach(build => BuildOutput.AssertNoCacheWarning(build, "concurrent build"));
         var blobs = new List<BlobItem>();
         await foreach (var blob in (await ContainerAsync()).GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, TestContext.CancellationToken))
@@ -208,7 +208,7 @@ public sealed class AzureLifecycleTests
         }
 
         Assert.HasCount(1, blobs, "exactly one blob for the key");
-        var winner = builds[0].Count($"Atmos cache: saved '{key}'") == 1 ? left : right;
+        var winner = builds[0].Count($"Atmos cache [atmos]: saved '{key}'") == 1 ? left : right;
         var fresh = _workspace.NewRoot("after-race");
         GitHubWorkspace.WriteLockfile(fresh, lockfile);
         var hit = await _workspace.BuildAsync("App/App.csproj", fresh, environment);
