@@ -1,4 +1,4 @@
-# Shared by eng/bench-github-memory.sh and eng/bench-s3-memory.sh (sourced, not run): the one-project
+# Shared by eng/bench-github-memory.sh, eng/bench-s3-memory.sh and eng/bench-azure-memory.sh (sourced, not run): the one-project
 # workspace that references the packed package, and the three measured builds (uncached, save,
 # restore) with the peak RSS of each. Expects: work, version, size_mib, runner_env (the backend's
 # environment), bench_verbosity (MSBuild verbosity of the logs the caller greps). Sets: uncached,
@@ -58,7 +58,7 @@ measure() {
 echo "measuring ($size_mib MiB cache) ..."
 uncached="$(measure uncached "$work/root-uncached" -p:AtmosCacheEnabled=false)"
 save="$(measure save "$work/root-save")"
-grep -q "Atmos cache [atmos]: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
+grep -qF "Atmos cache [atmos]: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
 restore="$(measure restore "$work/root-restore")"
 grep -q "(exact hit" "$work/restore.log" || { echo "the restore build did not restore" >&2; tail -30 "$work/restore.log" >&2; exit 1; }
 cmp -s "$work/root-save/tools/big.bin" "$work/root-restore/tools/big.bin" || { echo "the restored data differs from the saved data" >&2; exit 1; }

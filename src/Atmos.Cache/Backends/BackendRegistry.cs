@@ -1,3 +1,4 @@
+using Atmos.Cache.Backends.Azure;
 using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.Local;
 using Atmos.Cache.Backends.S3;
@@ -29,6 +30,7 @@ public static class BackendRegistry
         factories.Register(LocalBackend.TypeName, LocalBackend.Create);
         factories.Register(GitHubActionsBackend.TypeName, GitHubActionsBackend.Create);
         factories.Register(S3Backend.TypeName, S3Backend.Create);
+        factories.Register(AzureBlobBackend.TypeName, AzureBlobBackend.Create);
         return factories;
     }
 }

@@ -34,6 +34,7 @@ internal static class AtmosYamlReader
         var cache = Mapping(Child(Mapping(Child(root, "ci"), "ci", path), "cache"), "ci.cache", path);
         var toolchain = Mapping(Child(root, "toolchain"), "toolchain", path);
         var s3 = Mapping(Child(cache, "s3"), "ci.cache.s3", path);
+        var azure = Mapping(Child(cache, "azure"), "ci.cache.azure", path);
         var nuget = Mapping(Child(cache, "nuget"), "ci.cache.nuget", path);
         return new AtmosYamlSettings
         {
@@ -51,6 +52,9 @@ internal static class AtmosYamlReader
             S3Region = Scalar(s3, "region", path, "ci.cache.s3."),
             S3Endpoint = Scalar(s3, "endpoint", path, "ci.cache.s3."),
             S3PathStyle = Scalar(s3, "path_style", path, "ci.cache.s3."),
+            AzureContainer = Scalar(azure, "container", path, "ci.cache.azure."),
+            AzurePrefix = Scalar(azure, "prefix", path, "ci.cache.azure."),
+            AzureAccountUrl = Scalar(azure, "account_url", path, "ci.cache.azure."),
             NuGetEnabled = Scalar(nuget, "enabled", path, "ci.cache.nuget."),
             NuGetRoot = Scalar(nuget, "root", path, "ci.cache.nuget."),
             NuGetKey = Scalar(nuget, "key", path, "ci.cache.nuget."),

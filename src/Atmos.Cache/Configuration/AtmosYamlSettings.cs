@@ -23,6 +23,11 @@ internal sealed record AtmosYamlSettings
     public string? S3Endpoint { get; init; }
     public string? S3PathStyle { get; init; }
 
+    /// <summary><c>ci.cache.azure.*</c>: the azure/blob backend's container, prefix and account_url.</summary>
+    public string? AzureContainer { get; init; }
+    public string? AzurePrefix { get; init; }
+    public string? AzureAccountUrl { get; init; }
+
     /// <summary><c>ci.cache.nuget.*</c>: the NuGet packages cache.</summary>
     public string? NuGetEnabled { get; init; }
     public string? NuGetRoot { get; init; }

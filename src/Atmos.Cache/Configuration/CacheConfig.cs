@@ -45,7 +45,7 @@ public sealed record CacheConfig
     /// <summary>Compression of archives written by save.</summary>
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
 
-    /// <summary>The backend type: <c>auto</c>, <c>github/actions</c>, <c>local</c>, <c>s3</c> or <c>none</c>.</summary>
+    /// <summary>The backend type: <c>auto</c>, <c>github/actions</c>, <c>local</c>, <c>s3</c>, <c>azure/blob</c> or <c>none</c>.</summary>
     public string Backend { get; init; } = BackendNames.Auto;
 
     /// <summary>The directory of the <c>local</c> backend's store (never inside <see cref="Root"/>).</summary>
@@ -53,6 +53,9 @@ public sealed record CacheConfig
 
     /// <summary>The settings of the <c>s3</c> backend.</summary>
     public S3Config S3 { get; init; } = new();
+
+    /// <summary>The settings of the <c>azure/blob</c> backend.</summary>
+    public AzureConfig Azure { get; init; } = new();
 
     /// <summary>Whether cache failures should fail the build instead of warning.</summary>
     public bool FailOnError { get; init; }
@@ -133,4 +136,5 @@ public static class BackendNames
     public const string Local = "local";
     public const string None = "none";
     public const string S3 = "s3";
+    public const string AzureBlob = "azure/blob";
 }

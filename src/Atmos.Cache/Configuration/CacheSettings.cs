@@ -28,6 +28,9 @@ public sealed record CacheSettings
     public string? S3Region { get; init; }
     public string? S3Endpoint { get; init; }
     public string? S3PathStyle { get; init; }
+    public string? AzureContainer { get; init; }
+    public string? AzurePrefix { get; init; }
+    public string? AzureAccountUrl { get; init; }
     /// <summary>An explicit <c>atmos.yaml</c> path.</summary>
     public string? ConfigFile { get; init; }
     /// <summary>Where the <c>atmos.yaml</c> and repository-root searches start (the project folder in MSBuild).</summary>

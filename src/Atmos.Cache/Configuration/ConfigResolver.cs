@@ -71,6 +71,7 @@ public static class ConfigResolver
             LocalDirectory = localDirectory,
             FailOnError = failOnError,
             S3 = ResolveS3(layers),
+            Azure = ResolveAzure(layers),
             WorkingDirectory = workingDirectory,
             BaseDirectory = baseDirectory,
             SkippedRestoreKeys = skipped,
@@ -148,6 +149,13 @@ public static class ConfigResolver
         Endpoint = layers.Pick(s => s.S3Endpoint, "AtmosCacheS3Endpoint", "S3_ENDPOINT", y => y.S3Endpoint, "s3.endpoint")?.Value,
         PathStyle = layers.Pick(s => s.S3PathStyle, "AtmosCacheS3PathStyle", "S3_PATH_STYLE", y => y.S3PathStyle, "s3.path_style") is { } pathStyle
             && ConfigValueParser.ParseBoolean(pathStyle, "S3 path-style addressing", "AtmosCacheS3PathStyle"),
+    };
+
+    private static AzureConfig ResolveAzure(ConfigLayers layers) => new()
+    {
+        Container = layers.Pick(s => s.AzureContainer, "AtmosCacheAzureContainer", "AZURE_CONTAINER", y => y.AzureContainer, "azure.container")?.Value,
+        Prefix = layers.Pick(s => s.AzurePrefix, "AtmosCacheAzurePrefix", "AZURE_PREFIX", y => y.AzurePrefix, "azure.prefix")?.Value ?? AzureConfig.DefaultPrefix,
+        AccountUrl = layers.Pick(s => s.AzureAccountUrl, "AtmosCacheAzureAccountUrl", "AZURE_ACCOUNT_URL", y => y.AzureAccountUrl, "azure.account_url")?.Value,
     };
 
     // Inputs the Atmos CLI also reads (atmos.yaml, ATMOS_CI_CACHE_*) must render as Atmos renders them, where

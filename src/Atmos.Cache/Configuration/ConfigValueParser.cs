@@ -41,7 +41,8 @@ internal static class ConfigValueParser
             BackendNames.Local => BackendNames.Local,
             BackendNames.None => BackendNames.None,
             BackendNames.S3 => BackendNames.S3,
-            _ => throw Invalid(value, "backend", "auto, github/actions, local, s3 or none", "AtmosCacheBackend"),
+            BackendNames.AzureBlob => BackendNames.AzureBlob,
+            _ => throw Invalid(value, "backend", "auto, github/actions, local, s3, azure/blob or none", "AtmosCacheBackend"),
         };
 
     /// <summary>Root-relative include paths, normalised by <see cref="IncludePath"/> (the rule the archive writer applies too).</summary>

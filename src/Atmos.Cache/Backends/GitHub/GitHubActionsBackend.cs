@@ -1,4 +1,4 @@
-using Atmos.Cache.Backends.GitHub.Blob;
+using Atmos.Cache.Backends.Blob;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Backends.GitHub.Rest;
 using Atmos.Cache.Backends.GitHub.Twirp;
@@ -50,10 +50,7 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
     {
         var size = new FileInfo(archivePath).Length;
         return SaveReservedAsync(key, version, $"uploading {Sizes.Format(size)}", async (uploader, url, token) =>
-        {
-            await uploader.UploadAsync(url, archivePath, token).ConfigureAwait(false);
-            return size;
-        }, cancellationToken);
+            (await uploader.UploadAsync(url, archivePath, token).ConfigureAwait(false)).Size, cancellationToken);
     }
 
     /// <summary>
@@ -64,8 +61,8 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
     public Task SaveAsync(string key, string version, GrowingArchive archive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        return SaveReservedAsync(key, version, "uploading the archive while it is written", (uploader, url, token) =>
-            uploader.UploadAsync(url, archive, token), cancellationToken);
+        return SaveReservedAsync(key, version, "uploading the archive while it is written", async (uploader, url, token) =>
+            (await uploader.UploadAsync(url, archive, token).ConfigureAwait(false)).Size, cancellationToken);
     }
 
     private async Task SaveReservedAsync(
@@ -80,7 +77,7 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
 
         var uploadUrl = ParseSignedUrl(created.SignedUploadUrl, "upload");
         _logger.Log(CacheLogLevel.Detail, $"Reserved cache entry '{key}'; {what} to {SecretRedactor.RedactUrl(uploadUrl)}.");
-        var size = await upload(new BlobUploader(_http, _retry, _settings.Transfer, _redactor, _logger), uploadUrl, cancellationToken).ConfigureAwait(false);
+        var size = await upload(new BlobUploader(BlobSender.ForSignedUrls(_http), _retry, _settings.Transfer, _redactor, _logger), uploadUrl, cancellationToken).ConfigureAwait(false);
 
         // Reached only when every byte was accepted by blob storage.
         var finalized = await service.FinalizeCacheEntryUploadAsync(key, version, size, cancellationToken).ConfigureAwait(false);
@@ -170,7 +167,7 @@ public sealed class GitHubActionsBackend : ICacheBackend, IStreamingSaveBackend,
 
     private static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private BlobDownloader Downloader() => new(_http, _retry, _settings.Transfer, _redactor, _logger);
+    private BlobDownloader Downloader() => new(BlobSender.ForSignedUrls(_http), _retry, _settings.Transfer, _redactor, _logger);
 
     public Task<IReadOnlyList<CacheEntry>> ListAsync(CacheListOptions options, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using Atmos.Cache.Backends.GitHub;
-using Atmos.Cache.Backends.GitHub.Blob;
+using Atmos.Cache.Backends.Blob;
 using Atmos.Cache.Backends.S3.Http;
 using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Atmos.Cache.Backends.GitHub;
 using Atmos.Cache.Backends.GitHub.Http;
 using Atmos.Cache.Backends.Transfer;
 using Atmos.Cache.Diagnostics;
@@ -7,15 +8,15 @@ using Atmos.Cache.Errors;
 using Atmos.Cache.Streaming;
 using Microsoft.Win32.SafeHandles;
 
-namespace Atmos.Cache.Backends.GitHub.Blob;
+namespace Atmos.Cache.Backends.Blob;
 
 /// <summary>
-/// Downloads a signed blob URL to a file: learns the size, pre-sizes the file, fetches ranges in
+/// Downloads a blob to a file: learns the size (unless known), pre-sizes the file, fetches ranges in
 /// parallel and writes each at its offset. Every range must arrive whole (a range cut short is
 /// fetched again on its own); anything less fails the download rather than leaving a short file.
 /// Started as a stream, it publishes the contiguous prefix of whole ranges so a reader can follow it.
 /// </summary>
-internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
+internal sealed class BlobDownloader(BlobSender sender, RetryPolicy retry, TransferSettings transfer, SecretRedactor redactor, ICacheLogger logger)
 {
     /// <summary>
     /// How much of a large archive's end a streaming download fetches first: the trailer (a gzip
@@ -31,6 +32,13 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
     public async Task<long> DownloadAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
+        await DownloadAsync(signedUrl, size, destinationPath, cancellationToken).ConfigureAwait(false);
+        return size;
+    }
+
+    /// <summary>Writes the blob of known <paramref name="size"/> to <paramref name="destinationPath"/>.</summary>
+    public async Task DownloadAsync(Uri signedUrl, long size, string destinationPath, CancellationToken cancellationToken)
+    {
         try
         {
             using var file = RangeFile.CreatePresized(destinationPath, size, FileShare.None);
@@ -41,8 +49,6 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
             RangeFile.TryDelete(destinationPath);
             throw;
         }
-
-        return size;
     }
 
     /// <summary>
@@ -54,6 +60,12 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
     public async Task<StreamingDownloadStart> StartAsync(Uri signedUrl, string destinationPath, CancellationToken cancellationToken)
     {
         var size = await GetSizeAsync(signedUrl, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(signedUrl, size, destinationPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The same for a blob whose <paramref name="size"/> is already known (from a listing or its properties).</summary>
+    public async Task<StreamingDownloadStart> StartAsync(Uri signedUrl, long size, string destinationPath, CancellationToken cancellationToken)
+    {
         // An archive of one range arrives whole at once anyway: only a longer one gets its tail first.
         var tail = size > transfer.RangeSize && size >= TailFirstMinimum
             ? await DownloadTailAsync(signedUrl, size, (int)Math.Min(TailLength, size), cancellationToken).ConfigureAwait(false)
@@ -87,7 +99,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         retry.ExecuteAsync("Reading the cache archive's size", retry.Settings.RequestTimeout, async token =>
         {
             using var request = BlobRequests.Create(HttpMethod.Head, signedUrl);
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var response = await sender.SendAsync(request, token).ConfigureAwait(false);
             await HttpResponses.ThrowIfTransientAsync(response, "Reading the cache archive's size", redactor, token).ConfigureAwait(false);
             using (response)
             {
@@ -99,8 +111,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
                 if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentLength is not { } length)
                 {
                     throw new CacheBackendException(
-                        $"Blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} when asked for the cache archive's size. " +
-                        "The signed download URL may have expired; run the restore again.");
+                        $"Blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{BlobRefusalCode(response)} when asked for the cache archive's size. {sender.RefusalAdvice}");
                 }
 
                 return length;
@@ -115,7 +126,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         {
             using var request = BlobRequests.Create(HttpMethod.Get, signedUrl);
             request.Headers.Add("x-ms-range", $"bytes={start.ToString(CultureInfo.InvariantCulture)}-{end.ToString(CultureInfo.InvariantCulture)}");
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var response = await sender.SendAsync(request, token).ConfigureAwait(false);
             await HttpResponses.ThrowIfTransientAsync(response, what, redactor, token).ConfigureAwait(false);
             using (response)
             {
@@ -138,7 +149,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
         {
             using var request = BlobRequests.Create(HttpMethod.Get, signedUrl);
             request.Headers.Add("x-ms-range", $"bytes={start.ToString(CultureInfo.InvariantCulture)}-{end.ToString(CultureInfo.InvariantCulture)}");
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var response = await sender.SendAsync(request, token).ConfigureAwait(false);
             await HttpResponses.ThrowIfTransientAsync(response, what, redactor, token).ConfigureAwait(false);
             using (response)
             {
@@ -149,6 +160,9 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
             }
         }, cancellationToken);
     }
+
+    private static string BlobRefusalCode(HttpResponseMessage response) =>
+        BlobRequests.ErrorCode(response) is { Length: > 0 } code ? $" ({code})" : "";
 
     private static void EnsureRangeResponse(HttpResponseMessage response, long start, long end, long size, string what)
     {
@@ -165,7 +179,7 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
 
         if (response.StatusCode != HttpStatusCode.PartialContent)
         {
-            throw new CacheBackendException($"{what} failed: blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
+            throw new CacheBackendException($"{what} failed: blob storage answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{BlobRefusalCode(response)}.");
         }
 
         var range = response.Content.Headers.ContentRange;
@@ -176,5 +190,5 @@ internal sealed class BlobDownloader(HttpClient http, RetryPolicy retry, Transfe
     }
 }
 
-/// <summary>A download started by <see cref="BlobDownloader.StartAsync"/>: the size, the growing file, the transfer.</summary>
+/// <summary>A download started by <c>BlobDownloader.StartAsync</c>: the size, the growing file, the transfer.</summary>
 internal sealed record StreamingDownloadStart(long Size, GrowingArchive Archive, Task Download);

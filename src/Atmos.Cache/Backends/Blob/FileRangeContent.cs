@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Atmos.Cache.Errors;
 using Microsoft.Win32.SafeHandles;
 
-namespace Atmos.Cache.Backends.GitHub.Blob;
+namespace Atmos.Cache.Backends.Blob;
 
 /// <summary>
 /// A request body that streams one byte range of an open file, so a staged block never sits in
