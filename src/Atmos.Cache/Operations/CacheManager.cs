@@ -148,8 +148,9 @@ public sealed class CacheManager
             catch (CacheArchiveException e) when (e.EntryDamaged && attempt.Match is { } damaged)
             {
                 // The stored archive is broken (its own checks failed): as corrupt as a digest mismatch.
+                // (The transport's failures are never marked damaged: those leave the entry alone.)
                 var removal = await RemoveAsync(damaged.MatchedKey, version, cancellationToken).ConfigureAwait(false);
-                throw new CacheIntegrityException(damaged.MatchedKey, $"The cache entry '{damaged.MatchedKey}' is corrupt. {e.Message} {removal}", e);
+                throw new CacheIntegrityException(damaged.MatchedKey, $"The cache entry '{damaged.MatchedKey}' is corrupt, and the root is unchanged. {e.Message} {removal}", e);
             }
             catch (CacheUntrustedEntryException e)
             {
