@@ -156,6 +156,7 @@ public abstract class CacheTask : Task, ICancelableTask
         var config = ResolvedConfigurations.Resolve(BuildEngine, ToCacheSettings(), Environment, ResolveConfiguration);
         _config = config;
         Session = BuildSession.Join(SessionId, config.Root, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
+        await ReportConfigurationWarningsAsync(config).ConfigureAwait(false);
         if (!config.Enabled)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
@@ -224,6 +225,23 @@ public abstract class CacheTask : Task, ICancelableTask
             if (await IsFirstWarningOfBuildAsync(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template).ConfigureAwait(false))
             {
                 Log.LogWarning(null, DiagnosticCodes.RestoreKeySkipped, null, null, 0, 0, 0, 0, "{0}", message);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
+            }
+        }
+    }
+
+    // One warning per typo and build, at its file and line (every project reads the same file).
+    private async System.Threading.Tasks.Task ReportConfigurationWarningsAsync(CacheConfig config)
+    {
+        foreach (var warning in config.ConfigurationWarnings)
+        {
+            var message = SummaryLine.Prefix + warning.Message;
+            if (await IsFirstWarningOfBuildAsync($"{DiagnosticCodes.UnknownConfigurationKey}:{warning.File}:{warning.Line}:{warning.Column}").ConfigureAwait(false))
+            {
+                Log.LogWarning(null, DiagnosticCodes.UnknownConfigurationKey, null, warning.File, warning.Line, warning.Column, 0, 0, "{0}", message);
             }
             else
             {

@@ -6,7 +6,7 @@ namespace Atmos.Cache.Configuration;
 
 /// <summary>
 /// Reads <c>ci.cache</c> and <c>toolchain.lock_file</c> from an <c>atmos.yaml</c>. Every other section is
-/// ignored. Keys match case-insensitively (Atmos loads the file through Viper, which lower-cases keys).
+/// ignored (a likely typo in the sections it reads is reported, see <see cref="ConfigKeyCheck"/>). Keys match case-insensitively (Atmos loads the file through Viper, which lower-cases keys).
 /// Atmos YAML functions (<c>!env</c>, <c>!exec</c>...) and <c>import</c> are not evaluated.
 /// </summary>
 internal static class AtmosYamlReader
@@ -44,12 +44,15 @@ internal static class AtmosYamlReader
             Key = Scalar(cache, "key", path),
             RestoreKeys = List(cache, "restore_keys", path),
             Compression = Scalar(cache, "compression", path),
+            Backend = Scalar(cache, "backend", path),
+            LocalDirectory = Scalar(cache, "local_dir", path),
             ToolchainLockFile = Scalar(toolchain, "lock_file", path, "toolchain."),
             S3Bucket = Scalar(s3, "bucket", path, "ci.cache.s3."),
             S3Prefix = Scalar(s3, "prefix", path, "ci.cache.s3."),
             S3Region = Scalar(s3, "region", path, "ci.cache.s3."),
             S3Endpoint = Scalar(s3, "endpoint", path, "ci.cache.s3."),
             S3PathStyle = Scalar(s3, "path_style", path, "ci.cache.s3."),
+            Warnings = ConfigKeyCheck.Check(root, path),
         };
     }
 

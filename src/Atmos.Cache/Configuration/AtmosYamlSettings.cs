@@ -16,12 +16,19 @@ internal sealed record AtmosYamlSettings
     public IReadOnlyList<string>? RestoreKeys { get; init; }
     public string? Compression { get; init; }
 
+    /// <summary><c>ci.cache.backend</c> and <c>ci.cache.local_dir</c> (the local store's folder).</summary>
+    public string? Backend { get; init; }
+    public string? LocalDirectory { get; init; }
+
     /// <summary><c>ci.cache.s3.*</c>: the s3 backend's bucket, prefix, region, endpoint and path_style.</summary>
     public string? S3Bucket { get; init; }
     public string? S3Prefix { get; init; }
     public string? S3Region { get; init; }
     public string? S3Endpoint { get; init; }
     public string? S3PathStyle { get; init; }
+
+    /// <summary>Likely typos in the sections this package reads (unknown keys, a misspelt <c>ci.cache</c>).</summary>
+    public IReadOnlyList<ConfigurationWarning> Warnings { get; init; } = [];
 
     /// <summary><c>toolchain.lock_file</c>, only when written explicitly.</summary>
     public string? ToolchainLockFile { get; init; }
