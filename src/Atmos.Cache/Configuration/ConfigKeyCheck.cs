@@ -17,12 +17,7 @@ internal static class ConfigKeyCheck
         CheckSectionName(root, path, warnings);
         foreach (var (section, known) in KnownConfigKeys.Sections)
         {
-            if (Find(root, section) is not { } mapping)
-            {
-                continue;
-            }
-
-            foreach (var name in Keys(mapping))
+            foreach (var name in Find(root, section).SelectMany(Keys))
             {
                 if (!known.Contains(name.Value!, StringComparer.OrdinalIgnoreCase))
                 {
@@ -40,12 +35,7 @@ internal static class ConfigKeyCheck
         var dot = KnownConfigKeys.CacheSection.LastIndexOf('.');
         var parent = KnownConfigKeys.CacheSection[..dot];
         var expected = KnownConfigKeys.CacheSection[(dot + 1)..];
-        if (Find(root, parent) is not { } mapping)
-        {
-            return;
-        }
-
-        foreach (var name in Keys(mapping))
+        foreach (var name in Find(root, parent).SelectMany(Keys))
         {
             var distance = EditDistance.Between(name.Value!, expected);
             if (distance is > 0 and <= MisspeltSectionEdits)
@@ -56,19 +46,24 @@ internal static class ConfigKeyCheck
         }
     }
 
-    /// <summary>The mapping at a dotted path (keys matched ignoring case), or null.</summary>
-    private static YamlMappingNode? Find(YamlMappingNode root, string dottedPath)
+    /// <summary>The mappings at a dotted path (keys matched ignoring case; <c>name[]</c> steps into every item of a list).</summary>
+    private static IEnumerable<YamlMappingNode> Find(YamlMappingNode root, string dottedPath)
     {
-        YamlMappingNode? current = root;
+        IEnumerable<YamlNode> current = [root];
         foreach (var part in dottedPath.Split('.'))
         {
-            current = current?.Children
-                .Where(child => child.Key is YamlScalarNode scalar && string.Equals(scalar.Value, part, StringComparison.OrdinalIgnoreCase))
-                .Select(child => child.Value)
-                .FirstOrDefault() as YamlMappingNode;
+            var list = part.EndsWith("[]", StringComparison.Ordinal);
+            var name = list ? part[..^2] : part;
+            current = current
+                .OfType<YamlMappingNode>()
+                .SelectMany(mapping => mapping.Children
+                    .Where(child => child.Key is YamlScalarNode scalar && string.Equals(scalar.Value, name, StringComparison.OrdinalIgnoreCase))
+                    .Select(child => child.Value))
+                .SelectMany(node => list ? (node as YamlSequenceNode)?.Children ?? [] : [node])
+                .ToList();
         }
 
-        return current;
+        return current.OfType<YamlMappingNode>();
     }
 
     private static IEnumerable<YamlScalarNode> Keys(YamlMappingNode mapping) =>

@@ -10,18 +10,19 @@ internal static class KnownConfigKeys
     /// <summary>The section holding the cache settings; a key under <c>ci</c> close to its last part is reported as a misspelling of it.</summary>
     public const string CacheSection = "ci.cache";
 
-    /// <summary>Each checked section (a dotted path from the top of the file) and its keys.</summary>
+    /// <summary>Each checked section (a dotted path from the top of the file; <c>[]</c> for every item of a list) and its keys.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Sections { get; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             [CacheSection] =
             [
                 "enabled", "auto", "root", "paths", "key", "restore_keys", "compression", "backend", "local_dir",
-                // Sections of their own (checked below), and the list of further caches.
+                // Sections of their own, checked below.
                 "s3", "azure", "nuget", "caches",
             ],
             ["ci.cache.s3"] = ["bucket", "prefix", "region", "endpoint", "path_style"],
             ["ci.cache.azure"] = ["container", "prefix", "account_url"],
             ["ci.cache.nuget"] = ["enabled", "root", "key", "restore_keys", "paths"],
+            ["ci.cache.caches[]"] = ["name", "root", "key", "restore_keys", "paths"],
         };
 }

@@ -84,11 +84,23 @@ public sealed class ConfigKeyCheckTests
                 s3: { bucket: b, prefix: p/, region: r, endpoint: 'http://127.0.0.1:9', path_style: true }
                 azure: { container: c, prefix: p/, account_url: 'https://a.blob.core.windows.net' }
                 nuget: { enabled: true, root: nuget, key: n, restore_keys: [n-], paths: [x] }
-                caches: [{ name: anything, whatever: 1 }]
+                caches: []
             toolchain: { lock_file: toolchain.lock.yaml }
             """);
 
         Assert.HasCount(0, _ws.Resolve().ConfigurationWarnings);
+    }
+
+    [TestMethod]
+    public void TheKeysOfEachDeclaredCacheAreCheckedToo()
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader("ci:\n  cache:\n    caches:\n      - { name: a, root: x, key: k }\n      - name: b\n        restore_key: [b-]\n"));
+
+        var warning = ConfigKeyCheck.Check((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode, "atmos.yaml").Single();
+
+        Assert.AreEqual(6, warning.Line);
+        StringAssert.Contains(warning.Message, "'ci.cache.caches[].restore_key' is not a setting this package knows (did you mean 'restore_keys'?)");
     }
 
     [TestMethod]

@@ -47,6 +47,9 @@ internal sealed class TreeArchiver
 
     public long ContentBytes { get; private set; }
 
+    /// <summary>Regular files archived.</summary>
+    public long Files { get; private set; }
+
     public void WriteRoot() => WriteFolderContents(_root, string.Empty);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -221,6 +224,7 @@ internal sealed class TreeArchiver
         }
 
         Entries++;
+        Files++;
         ContentBytes += size;
     }
 
@@ -244,6 +248,7 @@ internal sealed class TreeArchiver
         header.Size = size;
         _emit(TarJob.WithContent(header, content, size, relative));
         Entries++;
+        Files++;
         ContentBytes += size;
         return true;
     }
