@@ -61,12 +61,15 @@ public sealed class AtmosYamlCheckTests
                 restore_keys: [yaml-backend-]
             """);
 
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "tool.txt"), "something to save");
+
         // No AtmosCacheBackend, no ATMOS_CI_CACHE_* variable: the file alone turns the cache on.
         var build = await _workspace.DotNetAsync(null, "build", "Typo/Typo.csproj", "--no-restore", "-v:n", "-p:E2EExpectRestore=false");
 
         build.AssertSucceeded("a build configured by atmos.yaml alone");
         BuildOutput.AssertNoCacheWarning(build, "a valid atmos.yaml");
-        Assert.AreEqual(1, build.Count("Atmos cache: saved 'yaml-backend-key'"), build.Tail());
+        Assert.AreEqual(1, Summaries.SavedKey(build, "yaml-backend-key"), build.Tail());
         Assert.IsTrue(Directory.Exists(store), "the local store of atmos.yaml holds the entry");
     }
 

@@ -100,7 +100,7 @@ public sealed class DamagedEntryBuildTests
             StringAssert.Contains(warnings[0], $"'{key}' is corrupt", what);
             StringAssert.Contains(warnings[0], removed, what);
             CollectionAssert.AreEqual(before, TreeSnapshot.Of(root).ToArray(), $"{what}: the root is as it was");
-            Assert.AreEqual(1, healing.Count($"Atmos cache: saved '{key}'"), $"{what}: the same build saves the key again\n{healing.Tail()}");
+            Assert.AreEqual(1, Summaries.SavedKey(healing, key), $"{what}: the same build saves the key again\n{healing.Tail()}");
             CollectionAssert.AreNotEqual(damaged, await entries.ReadAsync(key), $"{what}: the damaged entry was replaced");
             after.AssertSucceeded(what + ", next build");
             Assert.AreEqual(1, Summaries.ExactHits(after), $"{what}: the next build is an exact hit\n{after.Tail()}");
