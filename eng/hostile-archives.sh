@@ -133,7 +133,7 @@ for case in $cases; do
       outcome=failed
       if [ "$status" -ne 0 ]; then
         outcome="build-failed"
-      elif grep -q "warning ATMOSCACHE001" "$log"; then
+      elif grep -q "warning ATMOSCACHE00[17]" "$log"; then
         outcome=refused
         if [ "$(listing "$root")" != "$before" ]; then
           outcome="refused-but-root-changed"

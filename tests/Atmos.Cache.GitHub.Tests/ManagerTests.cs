@@ -89,8 +89,29 @@ public sealed class ManagerTests
         session.Emulator.Faults.CutDownloads(1000);
 
         await Assert.ThrowsExactlyAsync<CacheBackendException>(() => session.Manager(root, Key, EmulatorSession.SmallPieces).RestoreAsync());
+        session.Emulator.Faults.Clear();
+        var later = await session.Manager(Path.Combine(session.Temp.Path, "later"), Key, EmulatorSession.SmallPieces).RestoreAsync();
 
         CollectionAssert.AreEquivalent(before.ToList(), TreeSnapshot.Of(root).ToList());
+        // A cut connection says nothing about the stored bytes: the entry stays (the backend has a REST token here).
+        Assert.AreEqual(0, session.Emulator.Stats.Get("rest.DELETE"), "nothing was deleted");
+        Assert.IsTrue(later.Hit && later.Exact, "the entry is still there once the transport works");
+    }
+
+    [TestMethod]
+    public async Task ALookupAnswered5xxForGoodFailsTheRestoreAndDeletesNothing()
+    {
+        await using var session = await EmulatorSession.StartAsync();
+        await session.Manager(MakeRoot(session, "source"), Key, EmulatorSession.SmallPieces).SaveAsync();
+        var root = Path.Combine(session.Temp.Path, "root");
+        session.Emulator.Faults.FailTwirp([.. Enumerable.Repeat(new Atmos.Cache.Emulator.Faults.FaultPlan.InjectedStatus(503), 100)]);
+
+        await Assert.ThrowsExactlyAsync<CacheBackendException>(() => session.Manager(root, Key, EmulatorSession.SmallPieces).RestoreAsync());
+        session.Emulator.Faults.Clear();
+        var later = await session.Manager(Path.Combine(session.Temp.Path, "later"), Key, EmulatorSession.SmallPieces).RestoreAsync();
+
+        Assert.AreEqual(0, session.Emulator.Stats.Get("rest.DELETE"), "nothing was deleted");
+        Assert.IsTrue(later.Hit && later.Exact, "the entry is still there once the service answers");
     }
 
     [TestMethod]

@@ -27,7 +27,10 @@ public static class DiagnosticCodes
     /// <summary>A restore-key template could not be rendered, so it was left out (as the Atmos CLI does).</summary>
     public const string RestoreKeySkipped = "ATMOSCACHE009";
 
-    /// <summary>A restored entry did not match the SHA-256 digest it was saved with: refused, the root unchanged.</summary>
+    /// <summary>
+    /// A restored entry is damaged (truncated, unreadable, a digest or trailer that does not match): refused, the
+    /// root unchanged, the entry removed where the backend can so this build's save writes it again.
+    /// </summary>
     public const string EntryCorrupt = "ATMOSCACHE007";
 
     /// <summary>With a signing key, a matched entry was unsigned or wrongly signed: a miss for that key.</summary>
@@ -35,6 +38,9 @@ public static class DiagnosticCodes
 
     /// <summary><c>AtmosCacheFailOnMiss</c>: neither the key nor any restore key matched (an error).</summary>
     public const string RequiredCacheMissing = "ATMOSCACHE011";
+
+    /// <summary>A key in a section of <c>atmos.yaml</c> this package reads is unknown (a likely typo): ignored, with the nearest known key.</summary>
+    public const string UnknownConfigurationKey = "ATMOSCACHE012";
 
     /// <summary>The configuration is wrong: a bad template, key, mode, backend or format.</summary>
     public const string ConfigurationError = "ATMOSCACHE010";

@@ -179,6 +179,8 @@ public abstract class CacheTask : Task, ICancelableTask
         var set = ResolvedConfigurations.Resolve(BuildEngine, ToCacheSettings(), userCaches, Environment, ResolveCaches);
         _config = set.Shared;
         Session = BuildSession.Join(SessionId, set.LedgerRoot, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
+        // The file is one for every cache of the build: its typos are reported once.
+        await ReportConfigurationWarningsAsync(set.Shared).ConfigureAwait(false);
         if (!set.Shared.Enabled)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
@@ -303,6 +305,23 @@ public abstract class CacheTask : Task, ICancelableTask
             if (await IsFirstWarningOfBuildAsync(DiagnosticCodes.RestoreKeySkipped + ":" + skipped.Template).ConfigureAwait(false))
             {
                 Log.LogWarning(null, DiagnosticCodes.RestoreKeySkipped, null, null, 0, 0, 0, 0, "{0}", message);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
+            }
+        }
+    }
+
+    // One warning per typo and build, at its file and line (every project reads the same file).
+    private async System.Threading.Tasks.Task ReportConfigurationWarningsAsync(CacheConfig config)
+    {
+        foreach (var warning in config.ConfigurationWarnings)
+        {
+            var message = SummaryLine.Prefix + warning.Message;
+            if (await IsFirstWarningOfBuildAsync($"{DiagnosticCodes.UnknownConfigurationKey}:{warning.File}:{warning.Line}:{warning.Column}").ConfigureAwait(false))
+            {
+                Log.LogWarning(null, DiagnosticCodes.UnknownConfigurationKey, null, warning.File, warning.Line, warning.Column, 0, 0, "{0}", message);
             }
             else
             {

@@ -67,14 +67,16 @@ internal static class ArchiveExtractor
 
     private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, Action? stopReading, bool trailerFirst, CancellationToken cancellationToken)
     {
-        var compression = ArchiveFormat.Detect(archive);
+        var compression = StoredBytesFailure.Reading(() => ArchiveFormat.Detect(archive));
 
         var workspace = ExtractionWorkspace.Create(root);
         RootMerger? merger = null;
         var keepTrash = false;
         try
         {
-            var extracted = ExtractToStaging(archive, compression, workspace, options, stopReading, trailerFirst, cancellationToken);
+            // Reading the archive into staging is where its own bytes can fail; merging is this machine's part.
+            var extracted = StoredBytesFailure.Reading(
+                () => ExtractToStaging(archive, compression, workspace, options, stopReading, trailerFirst, cancellationToken));
 
             merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
             merger.Merge();
@@ -174,8 +176,7 @@ internal static class ArchiveExtractor
             && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
         {
             throw new CacheArchiveException(
-                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored; save the cache again.")
-            { EntryDamaged = true };
+                "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored.");
         }
 
         WaitForEnd(archive);
@@ -194,26 +195,15 @@ internal static class ArchiveExtractor
         archive.Seek(0, SeekOrigin.End);
         if (archive.ReadByte() != -1)
         {
-            throw new CacheArchiveException("The cache archive grew while it was being extracted. It was not restored; run the restore again.");
+            throw new CacheArchiveException("The cache archive grew while it was being extracted. It was not restored; run the restore again.") { OnThisMachine = true };
         }
     }
 
     private static Exception Translate(Exception e) => e switch
     {
         CacheException or OperationCanceledException => e,
-        EndOfStreamException => new CacheArchiveException(
-            $"The cache archive is truncated: {Sentence(e.Message)}. It was not restored; save the cache again.", e) { EntryDamaged = true },
-        InvalidDataException or ZstdSharp.ZstdException => new CacheArchiveException(
-            $"The cache archive is corrupt: its compressed data does not decompress ({Sentence(e.Message)}). It was not restored; save the cache again.", e) { EntryDamaged = true },
-        _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {Sentence(e.Message)}.", e),
+        _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {StoredBytesFailure.Sentence(e.Message)}.", e),
     };
-
-    /// <summary>A library message fitted into ours: one line, no full stop of its own.</summary>
-    private static string Sentence(string message)
-    {
-        var line = message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>

@@ -6,7 +6,7 @@ namespace Atmos.Cache.Configuration;
 
 /// <summary>
 /// Reads <c>ci.cache</c> and <c>toolchain.lock_file</c> from an <c>atmos.yaml</c>. Every other section is
-/// ignored. Keys match case-insensitively (Atmos loads the file through Viper, which lower-cases keys).
+/// ignored (a likely typo in the sections it reads is reported, see <see cref="ConfigKeyCheck"/>). Keys match case-insensitively (Atmos loads the file through Viper, which lower-cases keys).
 /// Atmos YAML functions (<c>!env</c>, <c>!exec</c>...) and <c>import</c> are not evaluated.
 /// </summary>
 internal static class AtmosYamlReader
@@ -46,6 +46,8 @@ internal static class AtmosYamlReader
             Key = Scalar(cache, "key", path),
             RestoreKeys = List(cache, "restore_keys", path),
             Compression = Scalar(cache, "compression", path),
+            Backend = Scalar(cache, "backend", path),
+            LocalDirectory = Scalar(cache, "local_dir", path),
             ToolchainLockFile = Scalar(toolchain, "lock_file", path, "toolchain."),
             S3Bucket = Scalar(s3, "bucket", path, "ci.cache.s3."),
             S3Prefix = Scalar(s3, "prefix", path, "ci.cache.s3."),
@@ -60,6 +62,7 @@ internal static class AtmosYamlReader
             NuGetKey = Scalar(nuget, "key", path, "ci.cache.nuget."),
             NuGetRestoreKeys = List(nuget, "restore_keys", path, "ci.cache.nuget."),
             Caches = UserCaches(cache, path),
+            Warnings = ConfigKeyCheck.Check(root, path),
         };
     }
 

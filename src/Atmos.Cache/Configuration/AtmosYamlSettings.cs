@@ -16,6 +16,10 @@ internal sealed record AtmosYamlSettings
     public IReadOnlyList<string>? RestoreKeys { get; init; }
     public string? Compression { get; init; }
 
+    /// <summary><c>ci.cache.backend</c> and <c>ci.cache.local_dir</c> (the local store's folder).</summary>
+    public string? Backend { get; init; }
+    public string? LocalDirectory { get; init; }
+
     /// <summary><c>ci.cache.s3.*</c>: the s3 backend's bucket, prefix, region, endpoint and path_style.</summary>
     public string? S3Bucket { get; init; }
     public string? S3Prefix { get; init; }
@@ -36,6 +40,9 @@ internal sealed record AtmosYamlSettings
 
     /// <summary><c>ci.cache.caches</c>: caches the repository declares beside the Atmos and NuGet ones.</summary>
     public IReadOnlyList<UserCacheSettings> Caches { get; init; } = [];
+
+    /// <summary>Likely typos in the sections this package reads (unknown keys, a misspelt <c>ci.cache</c>).</summary>
+    public IReadOnlyList<ConfigurationWarning> Warnings { get; init; } = [];
 
     /// <summary><c>toolchain.lock_file</c>, only when written explicitly.</summary>
     public string? ToolchainLockFile { get; init; }

@@ -69,6 +69,9 @@ public sealed record CacheConfig
     /// <summary>Restore-key templates that failed to render and were left out, each with the reason (Atmos skips them too).</summary>
     public IReadOnlyList<SkippedRestoreKey> SkippedRestoreKeys { get; init; } = [];
 
+    /// <summary>Likely typos in <c>atmos.yaml</c> (unknown keys, a misspelt <c>ci.cache</c>), each with its file and line.</summary>
+    public IReadOnlyList<ConfigurationWarning> ConfigurationWarnings { get; init; } = [];
+
     /// <summary>Restore, never save (<c>AtmosCacheReadOnly</c>).</summary>
     public bool ReadOnly { get; init; }
 

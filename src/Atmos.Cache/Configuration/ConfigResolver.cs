@@ -32,7 +32,7 @@ public static class ConfigResolver
         var compression = layers.Pick(s => s.Compression, "AtmosCacheCompression", "COMPRESSION", y => y.Compression, "compression") is { } compressionValue
             ? ConfigValueParser.ParseCompression(compressionValue)
             : ArchiveCompression.Gzip;
-        var backend = layers.Pick(s => s.Backend, "AtmosCacheBackend", "BACKEND", _ => null, "") is { } backendValue
+        var backend = layers.Pick(s => s.Backend, "AtmosCacheBackend", "BACKEND", y => y.Backend, "backend") is { } backendValue
             ? ConfigValueParser.ParseBackend(backendValue)
             : BackendNames.Auto;
         var failOnError = ConfigValue.FromProperty(settings.FailOnError, "AtmosCacheFailOnError") is { } failValue
@@ -75,6 +75,7 @@ public static class ConfigResolver
             WorkingDirectory = workingDirectory,
             BaseDirectory = baseDirectory,
             SkippedRestoreKeys = skipped,
+            ConfigurationWarnings = yaml.Warnings,
             ReadOnly = readOnly,
             ServiceMode = ServiceModes.FromEnvironment(environment),
             LookupOnly = lookupOnly,
@@ -171,7 +172,7 @@ public static class ConfigResolver
 
     internal static string ResolveLocalDirectory(ConfigLayers layers, string root, string baseDirectory)
     {
-        var configured = layers.Pick(s => s.LocalDirectory, "AtmosCacheLocalDirectory", "LOCAL_DIR", _ => null, "");
+        var configured = layers.Pick(s => s.LocalDirectory, "AtmosCacheLocalDirectory", "LOCAL_DIR", y => y.LocalDirectory, "local_dir");
         if (configured is { } value)
         {
             var directory = Path.GetFullPath(value.Value, baseDirectory);

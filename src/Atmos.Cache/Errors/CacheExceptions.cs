@@ -21,8 +21,14 @@ public sealed class CacheConfigurationException(string message, Exception? inner
 /// <summary>Writing or extracting an archive failed (unsafe entry, corrupt or truncated data, limits exceeded, disk full).</summary>
 public sealed class CacheArchiveException(string message, Exception? inner = null) : CacheException(message, inner)
 {
-    /// <summary>The archive itself is damaged (corrupt or truncated data), not the machine restoring it.</summary>
+    /// <summary>
+    /// The failure lies in the stored archive's bytes (truncated, corrupt, unsafe or over a limit), all
+    /// of which arrived: the entry can never restore, so it is removed and saved again.
+    /// </summary>
     public bool EntryDamaged { get; init; }
+
+    /// <summary>The cause is this machine (its file system, its platform's names), not the archive's bytes.</summary>
+    internal bool OnThisMachine { get; init; }
 }
 
 /// <summary>A request to the backend's service failed after retries.</summary>

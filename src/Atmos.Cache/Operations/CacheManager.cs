@@ -39,8 +39,9 @@ public sealed class CacheManager
     /// <summary>
     /// Restores the exact key, else the newest entry matching a restore key, into the root. A no-op
     /// when this key was already restored in this lifecycle. On any failure the root is unchanged.
-    /// An entry whose content does not match its digest is refused (and removed from the store where
-    /// the backend can); with a signing key, an unsigned or wrongly signed entry counts as a miss for
+    /// An entry whose stored bytes fail any check (truncated, unreadable, a digest or trailer that does
+    /// not match) is refused and removed from the store where the backend can, so the save writes it
+    /// again; a failed transfer removes nothing; with a signing key, an unsigned or wrongly signed entry counts as a miss for
     /// the key that found it (and is removed), and the next restore key is tried. With lookup-only,
     /// the match is resolved and reported and nothing is downloaded.
     /// </summary>
@@ -150,8 +151,9 @@ public sealed class CacheManager
             catch (CacheArchiveException e) when (e.EntryDamaged && attempt.Match is { } damaged)
             {
                 // The stored archive is broken (its own checks failed): as corrupt as a digest mismatch.
+                // (The transport's failures are never marked damaged: those leave the entry alone.)
                 var removal = await RemoveAsync(damaged.MatchedKey, version, cancellationToken).ConfigureAwait(false);
-                throw new CacheIntegrityException(damaged.MatchedKey, $"The cache entry '{damaged.MatchedKey}' is corrupt. {e.Message} {removal}", e);
+                throw new CacheIntegrityException(damaged.MatchedKey, $"The cache entry '{damaged.MatchedKey}' is corrupt, and the root is unchanged. {e.Message} {removal}", e);
             }
             catch (CacheUntrustedEntryException e)
             {

@@ -156,6 +156,7 @@ public static class Summaries
     public static int Misses(CommandResult result) => result.Count("Atmos cache [atmos]: miss for '");
     public static int ExactHits(CommandResult result) => result.Lines.Count(l => l.Contains("Atmos cache [atmos]: restored '", StringComparison.Ordinal) && l.Contains("(exact hit", StringComparison.Ordinal));
     public static int Saves(CommandResult result) => result.Count("Atmos cache [atmos]: saved '");
+    public static int SavedKey(CommandResult result, string key) => result.Count($"Atmos cache [atmos]: saved '{key}'");
     public static int SkippedSaves(CommandResult result) => result.Count("Atmos cache [atmos]: save skipped for '");
     public static int SkippedRestores(CommandResult result) => result.Count("Atmos cache [atmos]: restore skipped for '");
     public static int Any(CommandResult result) => Restores(result) + Saves(result) + SkippedSaves(result) + SkippedRestores(result);

@@ -41,6 +41,38 @@ public sealed class ErrorMessageTests
         Assert.Contains("AtmosCacheS3Bucket", error.Message);
     }
 
+    [TestMethod]
+    public async Task AForbiddenHeadWithoutAnErrorCodeNamesTheLikelyCausesInOrder()
+    {
+        // A HEAD answer has no body: S3 says 403 and nothing else for a wrong secret, a stale token, clock skew or a missing permission.
+        await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 403;
+            return Task.CompletedTask;
+        });
+        using var temp = new TempFolder();
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Backend(s3.Url).SaveAsync("key", "v", temp.RandomFile("a", 10, seed: 1), TestContext.CancellationToken));
+
+        Assert.AreEqual("HEAD", s3.Requests.First().Method);
+        var secret = error.Message.IndexOf("wrong secret access key or session token", StringComparison.Ordinal);
+        var clock = error.Message.IndexOf("clock more than 15 minutes off", StringComparison.Ordinal);
+        var permission = error.Message.IndexOf("lack permission for this bucket and prefix", StringComparison.Ordinal);
+        Assert.IsTrue(secret >= 0 && secret < clock && clock < permission, error.Message);
+    }
+
+    [TestMethod]
+    public async Task AnAccessDeniedAnswerIsAMissingPermission()
+    {
+        await using var s3 = await FakeEndpoint.StartAsync((context, _) =>
+            Credentials.CredentialSourceTests.Answer(context, 403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", "application/xml"));
+
+        var error = await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Backend(s3.Url).ListAsync(new Atmos.Cache.Backends.CacheListOptions(), TestContext.CancellationToken));
+
+        StringAssert.EndsWith(error.Message, "The credentials lack permission for this bucket and prefix.");
+        Assert.DoesNotContain("clock", error.Message);
+    }
+
     private static S3Backend Backend(Uri endpoint) => new(
         new S3BackendSettings { Bucket = "bucket", Endpoint = endpoint, PathStyle = true, Retry = new() { MaxAttempts = 3, Delay = new DelayRecorder().Delay } },
         new StaticCredentialProvider(new AwsCredentials("AKIA", "secret", source: "test")));

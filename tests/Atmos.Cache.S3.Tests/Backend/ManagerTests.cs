@@ -41,7 +41,9 @@ public sealed class ManagerTests
     }
 
     [TestMethod]
-    public async Task ADownloadCutShortForGoodFailsTheRestoreAndLeavesTheRootUnchanged()
+    [DataRow(Fault.Cut)]
+    [DataRow(Fault.InternalError)]
+    public async Task ADownloadFailingForGoodFailsTheRestoreLeavesTheRootUnchangedAndDeletesNothing(Fault fault)
     {
         await using var bucket = await S3Bucket.StartAsync(withProxy: true);
         await Manager(bucket, MakeRoot(bucket, "source"), Key).SaveAsync();
@@ -49,11 +51,16 @@ public sealed class ManagerTests
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, "existing.txt"), "keep me");
         var before = Snapshot(root).ToList();
-        bucket.Proxy!.Inject(Kind.RangedGet, Fault.Cut, times: 1000);
+        bucket.Proxy!.Inject(Kind.RangedGet, fault, times: 1000);
 
         await Assert.ThrowsExactlyAsync<CacheBackendException>(() => Manager(bucket, root, Key).RestoreAsync());
+        bucket.Proxy.ClearFaults();
+        var later = await Manager(bucket, Path.Combine(bucket.Temp.Path, "later"), Key).RestoreAsync();
 
         CollectionAssert.AreEquivalent(before, Snapshot(root).ToList());
+        // A transport failure says nothing about the stored bytes: the entry stays.
+        Assert.AreEqual(0, bucket.Proxy.Count(Kind.Delete), "nothing was deleted");
+        Assert.IsTrue(later.Hit && later.Exact, "the entry is still there once the transport works");
     }
 
     private static CacheManager Manager(S3Bucket bucket, string root, string key, IReadOnlyList<string>? restoreKeys = null)

@@ -76,6 +76,15 @@ public sealed class S3FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the faults not injected yet.</summary>
+    public void ClearFaults()
+    {
+        lock (_faults)
+        {
+            _faults.Clear();
+        }
+    }
+
     public static async Task<S3FaultProxy> StartAsync(Uri target)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -27,7 +27,7 @@ internal static class ArchiveFormat
 
         var shown = Convert.ToHexString(head[..read]);
         throw new CacheArchiveException(
-            $"The cache archive is neither gzip nor zstd (it starts with bytes '{shown}'), so it was not restored; save the cache again.");
+            $"The cache archive is neither gzip nor zstd (it starts with bytes '{shown}'), so it was not restored.");
     }
 
     /// <summary>
@@ -40,7 +40,7 @@ internal static class ArchiveFormat
         const int MinimumGzipLength = 18;
         if (dataEnd < MinimumGzipLength)
         {
-            throw new CacheArchiveException("The cache archive is truncated: it is too short to be a gzip file. It was not restored; save the cache again.");
+            throw new CacheArchiveException("The cache archive is truncated: it is too short to be a gzip file. It was not restored.");
         }
 
         Span<byte> trailer = stackalloc byte[4];

@@ -54,7 +54,8 @@ internal static class EntryPathValidator
 
             if (windowsRules && WindowsNames.Hazard(segment, isFirst: segments.Count == 0) is { } hazard)
             {
-                throw Unsafe(name, hazard);
+                // A name this platform cannot hold, not a damaged archive: another platform restores it.
+                throw new CacheArchiveException(Unsafe(name, hazard).Message) { OnThisMachine = true };
             }
 
             segments.Add(segment);

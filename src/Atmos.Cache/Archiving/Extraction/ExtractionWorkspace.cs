@@ -48,7 +48,7 @@ internal sealed class ExtractionWorkspace
                         break;
                     default:
                         // A link here could send the staging tree somewhere else entirely.
-                        throw new CacheArchiveException($"'{folder}' is not a folder; remove it so the cache can be restored.");
+                        throw new CacheArchiveException($"'{folder}' is not a folder; remove it so the cache can be restored.") { OnThisMachine = true };
                 }
             }
 

@@ -9,7 +9,10 @@ namespace Atmos.Cache.Archiving.Extraction;
 internal static class FileSystemFailure
 {
     public static CacheArchiveException Refusal(string action, string entryName, string path, Exception error) =>
-        new($"The cache archive was not restored, and the root was left as it was: {action} '{EntryNames.Display(entryName)}' failed at '{EntryNames.Display(path)}': {Reason(error, path)}.", error);
+        new($"The cache archive was not restored, and the root was left as it was: {action} '{EntryNames.Display(entryName)}' failed at '{EntryNames.Display(path)}': {Reason(error, path)}.", error)
+        {
+            OnThisMachine = true,
+        };
 
     private static string Reason(Exception error, string path) => error switch
     {

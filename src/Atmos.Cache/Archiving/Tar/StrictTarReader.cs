@@ -397,11 +397,11 @@ internal sealed class StrictTarReader
     }
 
     private static CacheArchiveException Corrupt(string detail) =>
-        new($"The cache archive is corrupt: {detail}. It was not restored; save the cache again.");
+        new($"The cache archive is corrupt: {detail}. It was not restored.");
 
     private static CacheArchiveException OverLimit(string detail) =>
         new($"The cache archive goes over a limit, so it was not restored: {detail}.");
 
     private static CacheArchiveException Truncated(string detail) =>
-        new($"The cache archive is truncated: it ends {detail}. It was not restored; save the cache again.");
+        new($"The cache archive is truncated: it ends {detail}. It was not restored.");
 }

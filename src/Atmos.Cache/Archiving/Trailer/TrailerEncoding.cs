@@ -213,5 +213,5 @@ internal static class TrailerEncoding
     }
 
     private static CacheArchiveException Damaged(string what) =>
-        new($"The cache archive's end is damaged ({what}). It was not restored; save the cache again.");
+        new($"The cache archive's end is damaged ({what}). It was not restored.");
 }

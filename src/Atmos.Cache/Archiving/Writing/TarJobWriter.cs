@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using ICSharpCode.SharpZipLib.Tar;
 
 namespace Atmos.Cache.Archiving.Writing;
@@ -12,60 +11,26 @@ internal sealed class TarJobWriter(TarOutputStream tar)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(TarJob job)
     {
-        WriteLongNameIfNeeded(job.Header);
-        tar.PutNextEntry(new TarEntry(job.Header));
+        var header = job.Header;
+        PaxExtendedHeader.MarkUstar(header);
+        if (PaxExtendedHeader.RecordsFor(header) is { } records)
+        {
+            tar.PutNextEntry(new TarEntry(PaxExtendedHeader.HeaderFor(header, records.Length)));
+            tar.Write(records, 0, records.Length);
+            tar.CloseEntry();
+        }
+
+        tar.PutNextEntry(new TarEntry(header));
         if (job.Content is { } content)
         {
             tar.Write(content, 0, job.ContentLength);
         }
         else if (job.File is { } file)
         {
-            Copy(file, job.Header.Size, job.Relative);
+            Copy(file, header.Size, job.Relative);
         }
 
         tar.CloseEntry();
-    }
-
-    // SharpZipLib counts a name's length in characters, not bytes: a non-ASCII name over 100 bytes is cut
-    // short, and a long one can make it throw. A GNU long-name record carries the full UTF-8 name instead,
-    // and the header keeps an ASCII stand-in that readers replace with it.
-    private void WriteLongNameIfNeeded(TarHeader header)
-    {
-        var byteCount = Encoding.UTF8.GetByteCount(header.Name);
-        if (byteCount <= TarHeader.NAMELEN)
-        {
-            return;
-        }
-
-        var bytes = new byte[byteCount + 1];
-        Encoding.UTF8.GetBytes(header.Name, bytes);
-        var longName = new TarHeader
-        {
-            Name = "././@LongLink",
-            TypeFlag = TarHeader.LF_GNU_LONGNAME,
-            Mode = 0x1A4,
-            ModTime = DateTime.UnixEpoch,
-            UserName = string.Empty,
-            GroupName = string.Empty,
-            LinkName = string.Empty,
-            Size = bytes.Length,
-        };
-        tar.PutNextEntry(new TarEntry(longName));
-        tar.Write(bytes, 0, bytes.Length);
-        tar.CloseEntry();
-
-        var standIn = new StringBuilder(TarHeader.NAMELEN - 1);
-        foreach (var c in header.Name)
-        {
-            if (standIn.Length == TarHeader.NAMELEN - 1)
-            {
-                break;
-            }
-
-            standIn.Append(c is >= ' ' and < (char)0x7F ? c : '_');
-        }
-
-        header.Name = standIn.ToString();
     }
 
     private void Copy(FileStream file, long size, string relative)

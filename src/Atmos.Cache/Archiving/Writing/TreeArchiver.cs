@@ -285,18 +285,7 @@ internal sealed class TreeArchiver
             return;
         }
 
-        var targetBytes = Encoding.UTF8.GetByteCount(target);
-        if (targetBytes > TarHeader.NAMELEN)
-        {
-            // SharpZipLib truncates link names to 100 bytes; a GNU long-link record carries the full target.
-            var longLink = NewHeader("././@LongLink", TarHeader.LF_GNU_LONGLINK, DefaultFileMode, UnixEpoch);
-            longLink.Size = targetBytes + 1;
-            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(targetBytes + 1);
-            var written = Encoding.UTF8.GetBytes(target, bytes);
-            bytes[written] = 0;
-            _emit(TarJob.WithContent(longLink, bytes, targetBytes + 1, relative));
-        }
-
+        // A target over 100 bytes (or not ASCII) travels in a PAX record (TarJobWriter).
         var header = NewHeader(relative, TarHeader.LF_SYMLINK, 0x1FF, status.ModifiedUtc);
         header.LinkName = target;
         _emit(TarJob.HeaderOnly(header, relative));

@@ -16,7 +16,7 @@ namespace Atmos.Cache.Backends.S3;
 /// (<c>If-None-Match: *</c>), large archives as parallel multipart uploads while they are written,
 /// restores as parallel ranged GETs that the extraction follows, prefix restores newest first.
 /// </summary>
-public sealed class S3Backend : ICacheBackend, IStreamingSaveBackend, IStreamingRestoreBackend
+public sealed class S3Backend : ICacheBackend, IStreamingSaveBackend, IStreamingRestoreBackend, IEntryRemovalBackend
 {
     public const string TypeName = Configuration.BackendNames.S3;
 
@@ -165,6 +165,21 @@ public sealed class S3Backend : ICacheBackend, IStreamingSaveBackend, IStreaming
             var objectKey = _layout.ObjectKey(version, key);
             await _client.DeleteAsync(objectKey, cancellationToken).ConfigureAwait(false);
             _logger.Log(CacheLogLevel.Detail, $"Deleted s3://{_settings.Bucket}/{objectKey} (if it existed).");
+        }
+    }
+
+    /// <summary>Deletes the damaged or untrusted entry's object in this version only; a failed delete is described with the command that does it.</summary>
+    public async Task<string> RemoveEntryAsync(string key, string version, CancellationToken cancellationToken)
+    {
+        var objectKey = _layout.ObjectKey(version, key);
+        try
+        {
+            await _client.DeleteAsync(objectKey, cancellationToken).ConfigureAwait(false);
+            return $"It was deleted from the S3 bucket '{_settings.Bucket}', so a save can write it again.";
+        }
+        catch (CacheException e)
+        {
+            return $"Deleting it from the S3 bucket failed ({e.Message}); delete it with: aws s3 rm 's3://{_settings.Bucket}/{objectKey}'";
         }
     }
 

@@ -239,6 +239,10 @@ internal sealed class S3Client(HttpClient http, S3Addressing addressing, SigV4Si
         (_, "InvalidAccessKeyId") => ". The access key is not known to this service.",
         (_, "NoSuchBucket") => ". Create the bucket or fix AtmosCacheS3Bucket.",
         (_, "PermanentRedirect" or "AuthorizationHeaderMalformed") => ". The bucket is in another region: set AtmosCacheS3Region.",
+        (HttpStatusCode.Forbidden, "AccessDenied") => ". The credentials lack permission for this bucket and prefix.",
+        // A HEAD answer has no body, so no error code: name the likely causes, most likely first.
+        (HttpStatusCode.Forbidden, null) =>
+            ". S3 gave no reason; the likely causes, in order: a wrong secret access key or session token (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; an expired token too), this machine's clock more than 15 minutes off, or credentials that lack permission for this bucket and prefix.",
         (HttpStatusCode.Forbidden, _) => ". The credentials lack permission for this bucket and prefix.",
         _ => ".",
     };
