@@ -26,8 +26,7 @@ build() { # $1 = run name
 }
 
 tree() { # the root's content: path, type, mode, mtime (whole seconds, as tar keeps it; not for links), size, link target
-  (cd "$work/root" && find . -mindepth 1 -path ./.atmos-cache -prune -o -printf '%P %y %m %TY-%Tm-%Td %TH:%TM:%.2TS %s %l\n' \
-    | awk '$2 == "l" { $4 = "-"; $5 = "-" } 1' | sort)
+  dotnet run ../../eng/list-tree.cs -- "$work/root" .atmos-cache
 }
 
 build "run 1"

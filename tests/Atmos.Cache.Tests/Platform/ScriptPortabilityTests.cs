@@ -46,6 +46,7 @@ public sealed partial class ScriptPortabilityTests
     [DataRow("  flock 9")]
     [DataRow("echo $(nproc) cores")]
     [DataRow("timeout 5 cmd")]
+    [DataRow("sort x | tac")]
     [DataRow("dir=$(readlink -f \"$0\")")]
     public void EachRuleCatchesWhatItNames(string line) =>
         Assert.IsNotEmpty(Violations("example.sh", [line]), line);
@@ -56,6 +57,7 @@ public sealed partial class ScriptPortabilityTests
     [DataRow("getconf _NPROCESSORS_ONLN")]
     [DataRow("# flock would be simpler, but macOS has none")]
     [DataRow("echo \"timeout: $t\"")]
+    [DataRow("failed=$(( $(sum failed) + $(sum timeout) ))")]
     public void PortableLinesPass(string line) =>
         Assert.IsEmpty(Violations("example.sh", [line]), line);
 
@@ -100,7 +102,7 @@ public sealed partial class ScriptPortabilityTests
     [GeneratedRegex(@"\bxargs\s+(-r|--no-run-if-empty)\b")]
     private static partial Regex XargsNoRun();
 
-    [GeneratedRegex(@"(^|[\s;|&(`]|\$\()(flock|nproc|timeout|tac|numfmt|sha256sum|md5sum)\s")]
+    [GeneratedRegex(@"(^|[;|&(`]\s*)(flock|nproc|timeout|tac|numfmt|sha256sum|md5sum)(\s|\)|;|$)")]
     private static partial Regex GnuOnlyTools();
 
     [GeneratedRegex(@"\breadlink\s+-f\b")]
