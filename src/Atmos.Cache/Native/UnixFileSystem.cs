@@ -26,8 +26,11 @@ internal static unsafe class UnixFileSystem
 
     private static readonly Lazy<bool> Checked = new(SelfCheck, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Whether the fast path may be used: the platform in effect uses the shim, and it passed its check here.</summary>
-    public static bool IsAvailable => FilePlatform.Current.UnixShim && !OperatingSystem.IsWindows() && Checked.Value;
+    /// <summary>Whether the fast path is used: the platform in effect asks for the shim, and it passed its check here.</summary>
+    public static bool IsAvailable => FilePlatform.Current.UnixShim && PassesSelfCheck;
+
+    /// <summary>Whether the shim works on this machine (whatever the platform in effect asks for).</summary>
+    public static bool PassesSelfCheck => !OperatingSystem.IsWindows() && Checked.Value;
 
     /// <summary>lstat; null when the path does not exist (or cannot be looked at).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
