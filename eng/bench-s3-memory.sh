@@ -53,7 +53,7 @@ bench_verbosity=d
 source "$repo/eng/lib/memory-bench.sh"
 
 echo
-grep -h "Atmos cache: \(saved\|restored\)" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
+grep -h "Atmos cache \[[a-z]*\]: \(saved\|restored\)" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
 grep -h "Uploaded .* in [0-9]* parts\|Downloaded .* in [0-9]* ranges" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
 echo "  restored data identical to the saved data (cmp)"
 echo

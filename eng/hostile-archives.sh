@@ -147,7 +147,7 @@ for case in $cases; do
       fi
 
       printf '%-16s %-5s %-7s %-9s %7s %7s %8s  %s/%s\n' "$case" "$compression" "$backend" "$outcome" "$seconds" "$cpu_s" "$peak_mb" "$load_before" "$load_after"
-      { grep -ho "Atmos cache: restored .*" "$log" || true; } | sort -u | sed 's/^/    /' | cut -c1-200
+      { grep -ho "Atmos cache [atmos]: restored .*" "$log" || true; } | sort -u | sed 's/^/    /' | cut -c1-200
       { grep -ho "warning ATMOSCACHE00[0-9].*" "$log" || true; } | sed -e 's/ \[[^]]*\]$//' | sort -u | sed 's/^/    /' | cut -c1-400
       if [ "$outcome" != "$expected" ] || awk -v s="$seconds" -v b="$budget_s" 'BEGIN { exit !(s > b) }' || [ "$peak_mb" -gt "$budget_mb" ]; then
         failures=$((failures + 1))

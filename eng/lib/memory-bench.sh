@@ -58,7 +58,7 @@ measure() {
 echo "measuring ($size_mib MiB cache) ..."
 uncached="$(measure uncached "$work/root-uncached" -p:AtmosCacheEnabled=false)"
 save="$(measure save "$work/root-save")"
-grep -q "Atmos cache: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
+grep -q "Atmos cache [atmos]: saved '" "$work/save.log" || { echo "the save build did not save" >&2; tail -30 "$work/save.log" >&2; exit 1; }
 restore="$(measure restore "$work/root-restore")"
 grep -q "(exact hit" "$work/restore.log" || { echo "the restore build did not restore" >&2; tail -30 "$work/restore.log" >&2; exit 1; }
 cmp -s "$work/root-save/tools/big.bin" "$work/root-restore/tools/big.bin" || { echo "the restored data differs from the saved data" >&2; exit 1; }

@@ -44,10 +44,16 @@ internal sealed class BuildSession
     /// 1. A request reached a project (any target): it is known to this build from now on. A task in
     /// the entry process also records the solution filter the build was started with, if any.
     /// </summary>
-    public async Task VisitAsync(string projectPath, string? solutionFilter, CancellationToken cancellationToken)
+    public async Task VisitAsync(string projectPath, string? solutionFilter, CancellationToken cancellationToken, string? assetsFile = null)
     {
         using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
         var changed = ledger.Visit(projectPath);
+        if (!string.IsNullOrEmpty(assetsFile) && !ledger.State.AssetsFiles.Contains(assetsFile, BuildLedger.PathComparer))
+        {
+            ledger.State.AssetsFiles.Add(assetsFile);
+            changed = true;
+        }
+
         if (solutionFilter is not null && ledger.State.SolutionFilter is null)
         {
             ledger.State.SolutionFilter = solutionFilter;
@@ -65,7 +71,11 @@ internal sealed class BuildSession
     /// is wanted, claims this build's one restore and pins <paramref name="key"/> for the save.
     /// A granted claim holds the lock until it is disposed.
     /// </summary>
-    public async Task<RestoreClaim> BeginProjectBuildAsync(string? buildInstance, bool restoreWanted, string key, CancellationToken cancellationToken)
+    public Task<RestoreClaim> BeginProjectBuildAsync(string? buildInstance, bool restoreWanted, string key, CancellationToken cancellationToken) =>
+        BeginProjectBuildAsync(buildInstance, restoreWanted, SingleKey(key), cancellationToken);
+
+    /// <inheritdoc cref="BeginProjectBuildAsync(string?, bool, string, CancellationToken)"/>
+    public async Task<RestoreClaim> BeginProjectBuildAsync(string? buildInstance, bool restoreWanted, IReadOnlyDictionary<string, string> keys, CancellationToken cancellationToken)
     {
         var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -82,7 +92,11 @@ internal sealed class BuildSession
                 return RestoreClaim.NotGranted(restoreWanted);
             }
 
-            ledger.State.Key = key;
+            foreach (var (cache, key) in keys)
+            {
+                ledger.State.Keys[cache] = key;
+            }
+
             ledger.Save();
             return RestoreClaim.Granted(ledger);
         }
@@ -97,8 +111,13 @@ internal sealed class BuildSession
     /// 3. A project build ends; when that completes the build (no project build open, every
     /// solution project that uses the package finished) and the save is wanted, claims the one save.
     /// </summary>
-    public async Task<SaveDecision> EndProjectBuildAsync(ProjectBuildEnd end, bool saveWanted, string key, CancellationToken cancellationToken)
+    public Task<SaveDecision> EndProjectBuildAsync(ProjectBuildEnd end, bool saveWanted, string key, CancellationToken cancellationToken) =>
+        EndProjectBuildAsync(end, saveWanted, SingleKey(key), cancellationToken);
+
+    /// <inheritdoc cref="EndProjectBuildAsync(ProjectBuildEnd, bool, string, CancellationToken)"/>
+    public async Task<SaveDecision> EndProjectBuildAsync(ProjectBuildEnd end, bool saveWanted, IReadOnlyDictionary<string, string> keys, CancellationToken cancellationToken)
     {
+        var key = keys;
         var decision = await EndAsync(end, saveWanted, key, finishing: true, cancellationToken).ConfigureAwait(false);
         if (!decision.Stalled)
         {
@@ -112,10 +131,10 @@ internal sealed class BuildSession
         return await EndAsync(end, saveWanted, key, finishing: false, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SaveDecision> EndAsync(ProjectBuildEnd end, bool saveWanted, string key, bool finishing, CancellationToken cancellationToken)
+    private async Task<SaveDecision> EndAsync(ProjectBuildEnd end, bool saveWanted, IReadOnlyDictionary<string, string> key, bool finishing, CancellationToken cancellationToken)
     {
         using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
-        key = PinnedKey(ledger, key);
+        key = PinnedKeys(ledger, key);
         if (finishing)
         {
             ledger.Finish(end.BuildInstance, end.ProjectPath);
@@ -151,10 +170,14 @@ internal sealed class BuildSession
     }
 
     /// <summary>The explicit save (<c>-t:SaveCiCache</c>): claims the one save of this build.</summary>
-    public async Task<SaveDecision> ClaimSaveAsync(string key, CancellationToken cancellationToken)
+    public Task<SaveDecision> ClaimSaveAsync(string key, CancellationToken cancellationToken) =>
+        ClaimSaveAsync(SingleKey(key), cancellationToken);
+
+    /// <inheritdoc cref="ClaimSaveAsync(string, CancellationToken)"/>
+    public async Task<SaveDecision> ClaimSaveAsync(IReadOnlyDictionary<string, string> keys, CancellationToken cancellationToken)
     {
         using var ledger = await OpenLedgerAsync(cancellationToken).ConfigureAwait(false);
-        var decision = Claim(ledger, PinnedKey(ledger, key));
+        var decision = Claim(ledger, PinnedKeys(ledger, keys));
         ledger.Save();
         return decision;
     }
@@ -183,16 +206,28 @@ internal sealed class BuildSession
             ? solutionProjects.Where(p => filtered.Contains(p, BuildLedger.PathComparer))
             : solutionProjects;
 
-    // 6. The restore pins the key: a prefix hit may bring back older files the key hashes, and the
+    // 6. The restore pins each cache's key: a prefix hit may bring back older files the key hashes, and the
     // save must still name what this build's restore looked for (as the Atmos CLI resolves it once per run).
-    private static string PinnedKey(BuildLedger ledger, string key) =>
-        ledger.State.Key is { Length: > 0 } pinned ? pinned : key;
+    private static IReadOnlyDictionary<string, string> PinnedKeys(BuildLedger ledger, IReadOnlyDictionary<string, string> keys) =>
+        keys.ToDictionary(k => k.Key, k => ledger.State.Keys.TryGetValue(k.Key, out var pinned) && pinned.Length > 0 ? pinned : k.Value, StringComparer.Ordinal);
 
-    // 7. One save per build, and none after an outage: the restore's warning already said the build runs without the cache.
-    private static SaveDecision Claim(BuildLedger ledger, string key) =>
-        !ledger.TryClaim("save") ? SaveDecision.AlreadyDone(key)
-        : ledger.State.ServiceFailed ? SaveDecision.Blocked(key)
-        : SaveDecision.Granted(key);
+    // 7. One save per build, and none for a cache whose restore met an outage: the restore's warning already
+    // said the build runs without it.
+    private static SaveDecision Claim(BuildLedger ledger, IReadOnlyDictionary<string, string> keys)
+    {
+        if (!ledger.TryClaim("save"))
+        {
+            return SaveDecision.AlreadyDone(keys);
+        }
+
+        var outages = keys.Keys.Where(cache => ledger.State.Outages.Contains(cache, StringComparer.Ordinal)).ToList();
+        var decision = outages.Count == keys.Count && keys.Count > 0 ? SaveDecision.Blocked(keys) : SaveDecision.Granted(keys);
+        return decision with { Outages = outages, AssetsFiles = [.. ledger.State.AssetsFiles] };
+    }
+
+    /// <summary>The keys of a build with one cache, the Atmos one.</summary>
+    internal static IReadOnlyDictionary<string, string> SingleKey(string key) =>
+        new Dictionary<string, string>(StringComparer.Ordinal) { [Atmos.Cache.Configuration.CacheNames.Atmos] = key };
 
     private async Task<BuildLedger> OpenLedgerAsync(CancellationToken cancellationToken)
     {

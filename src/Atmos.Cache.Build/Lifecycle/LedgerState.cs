@@ -22,16 +22,20 @@ internal sealed class LedgerState
     public List<string> Warned { get; set; } = [];
 
     /// <summary>
-    /// The exact key this build's restore resolved. The save of the same build uses it, as the
-    /// Atmos CLI resolves its key once per lifecycle: a prefix hit restores an older lockfile into
-    /// the root, and re-resolving at save time would name the old entry and never save the new key.
+    /// The exact key of each cache (by name) this build's restore resolved. The save of the same build
+    /// uses them, as the Atmos CLI resolves its key once per lifecycle: a prefix hit restores an older
+    /// lockfile into the root, and re-resolving at save time would name the old entry and never save the new key.
     /// </summary>
-    [JsonPropertyName("key")]
-    public string? Key { get; set; }
+    [JsonPropertyName("keys")]
+    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>This build's restore failed because the cache service was unavailable or refused it; the save does not try again.</summary>
-    [JsonPropertyName("serviceFailed")]
-    public bool ServiceFailed { get; set; }
+    /// <summary>Caches whose restore failed because the cache service was unavailable or refused it; their save is not tried.</summary>
+    [JsonPropertyName("outages")]
+    public List<string> Outages { get; set; } = [];
+
+    /// <summary>The <c>project.assets.json</c> files of the projects this build reached: the packages the NuGet cache keeps.</summary>
+    [JsonPropertyName("assets")]
+    public List<string> AssetsFiles { get; set; } = [];
 
     /// <summary>Full paths of projects that received any request in this build (InitialTargets), built or not.</summary>
     [JsonPropertyName("visited")]

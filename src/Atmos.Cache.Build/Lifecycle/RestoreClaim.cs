@@ -24,16 +24,19 @@ internal sealed class RestoreClaim : IDisposable
 
     internal static RestoreClaim NotGranted(bool wanted) => new(null, wanted);
 
-    /// <summary>The cache service was unreachable or refused the restore: this build's save is not tried.</summary>
-    public void RecordOutage()
+    /// <summary>The cache service was unreachable or refused the restore of <paramref name="cache"/>: its save in this build is not tried.</summary>
+    public void RecordOutage(string cache)
     {
-        if (_ledger is null)
+        if (_ledger is null || _ledger.State.Outages.Contains(cache, StringComparer.Ordinal))
         {
             return;
         }
 
-        _ledger.State.ServiceFailed = true;
-        _ledger.Save();
+        lock (_ledger)
+        {
+            _ledger.State.Outages.Add(cache);
+            _ledger.Save();
+        }
     }
 
     public void Dispose() => _ledger?.Dispose();

@@ -15,25 +15,34 @@ internal enum SaveVerdict
     /// <summary>The save of this build was already claimed.</summary>
     AlreadyDone,
 
-    /// <summary>The cache service failed during this build's restore; the save is not tried.</summary>
+    /// <summary>The cache service failed during this build's restore of every cache; the save is not tried.</summary>
     Blocked,
 }
 
 /// <param name="Verdict">What to do.</param>
-/// <param name="Key">The key to save under: the one this build's restore pinned, else the task's own.</param>
+/// <param name="Keys">The key of each cache to save under: the one this build's restore pinned, else the task's own.</param>
 /// <param name="Reason">Why it is deferred (what the build still waits for); empty otherwise.</param>
 /// <param name="Stalled">Deferred with nothing running and only visited projects left: the build is likely to end unsaved (reported once per build).</param>
-internal sealed record SaveDecision(SaveVerdict Verdict, string Key, string Reason = "", bool Stalled = false)
+internal sealed record SaveDecision(SaveVerdict Verdict, IReadOnlyDictionary<string, string> Keys, string Reason = "", bool Stalled = false)
 {
-    public static SaveDecision Granted(string key) => new(SaveVerdict.Save, key);
+    /// <summary>Caches whose restore hit an outage of the cache service in this build: not saved.</summary>
+    public IReadOnlyCollection<string> Outages { get; init; } = [];
 
-    public static SaveDecision Deferred(string key, string reason, bool stalled = false) => new(SaveVerdict.Deferred, key, reason, stalled);
+    /// <summary>The <c>project.assets.json</c> files of the projects this build reached.</summary>
+    public IReadOnlyList<string> AssetsFiles { get; init; } = [];
 
-    public static SaveDecision Off(string key) => new(SaveVerdict.Off, key);
+    /// <summary>The key of the Atmos cache (or the only cache), for messages about the whole save.</summary>
+    public string Key => Keys.Values.FirstOrDefault() ?? "";
 
-    public static SaveDecision AlreadyDone(string key) => new(SaveVerdict.AlreadyDone, key);
+    public static SaveDecision Granted(IReadOnlyDictionary<string, string> keys) => new(SaveVerdict.Save, keys);
 
-    public static SaveDecision Blocked(string key) => new(SaveVerdict.Blocked, key);
+    public static SaveDecision Deferred(IReadOnlyDictionary<string, string> keys, string reason, bool stalled = false) => new(SaveVerdict.Deferred, keys, reason, stalled);
+
+    public static SaveDecision Off(IReadOnlyDictionary<string, string> keys) => new(SaveVerdict.Off, keys);
+
+    public static SaveDecision AlreadyDone(IReadOnlyDictionary<string, string> keys) => new(SaveVerdict.AlreadyDone, keys);
+
+    public static SaveDecision Blocked(IReadOnlyDictionary<string, string> keys) => new(SaveVerdict.Blocked, keys);
 }
 
 /// <summary>A project build that ended, as the save hook describes it.</summary>

@@ -43,16 +43,22 @@ internal static class SolutionProjects
     }
 
     /// <summary>
-    /// Of <paramref name="projects"/>, lazily, those whose NuGet import file imports this package's targets.
+    /// Of <paramref name="projects"/>, lazily, those whose NuGet import file imports this package's targets
+    /// or that the SDK form marked when it restored them.
     /// The import file is looked for in the project's <c>obj/</c> folder and, for the artifacts
     /// layout, in the matching folder next to <paramref name="currentExtensionsPath"/>.
     /// </summary>
     public static IEnumerable<string> UsingPackage(IEnumerable<string> projects, string? currentProjectPath, string? currentExtensionsPath) =>
-        projects.Where(project => ImportFileCandidates(project, currentProjectPath, currentExtensionsPath).Any(ImportsPackage));
+        projects.Where(project =>
+            ImportFileCandidates(project, currentProjectPath, currentExtensionsPath).Any(ImportsPackage)
+            || ImportFileCandidates(project, currentProjectPath, currentExtensionsPath, SdkMarkerSuffix).Any(File.Exists));
 
-    internal static IEnumerable<string> ImportFileCandidates(string project, string? currentProjectPath, string? currentExtensionsPath)
+    /// <summary>The file the SDK form writes next to NuGet's imports when it restores a project (there is no NuGet import of an SDK).</summary>
+    public const string SdkMarkerSuffix = ".atmos-cache.sdk";
+
+    internal static IEnumerable<string> ImportFileCandidates(string project, string? currentProjectPath, string? currentExtensionsPath, string suffix = ".nuget.g.targets")
     {
-        var fileName = Path.GetFileName(project) + ".nuget.g.targets";
+        var fileName = Path.GetFileName(project) + suffix;
         yield return Path.Combine(Path.GetDirectoryName(project)!, "obj", fileName);
 
         // Artifacts layout: <artifacts>/obj/<ProjectName>/ — swap the current project's name for the sibling's.

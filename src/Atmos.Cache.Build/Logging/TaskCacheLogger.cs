@@ -9,7 +9,7 @@ namespace Atmos.Cache.Build.Logging;
 /// details at Low, and engine warnings as coded warnings. Thread-safe, because the engine may
 /// report from transfer threads while the task waits.
 /// </summary>
-internal sealed class TaskCacheLogger(TaskLoggingHelper log) : ICacheLogger
+internal sealed class TaskCacheLogger(TaskLoggingHelper log, string prefix = SummaryLine.Prefix) : ICacheLogger
 {
     private readonly object _gate = new();
 
@@ -20,16 +20,16 @@ internal sealed class TaskCacheLogger(TaskLoggingHelper log) : ICacheLogger
             switch (level)
             {
                 case CacheLogLevel.Warning:
-                    log.LogWarning(null, DiagnosticCodes.EngineWarning, null, null, 0, 0, 0, 0, "{0}", SummaryLine.Prefix + message);
+                    log.LogWarning(null, DiagnosticCodes.EngineWarning, null, null, 0, 0, 0, 0, "{0}", prefix + message);
                     break;
                 case CacheLogLevel.Summary:
                     log.LogMessage(MessageImportance.High, "{0}", message);
                     break;
                 case CacheLogLevel.Info:
-                    log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + message);
+                    log.LogMessage(MessageImportance.Normal, "{0}", prefix + message);
                     break;
                 default:
-                    log.LogMessage(MessageImportance.Low, "{0}", SummaryLine.Prefix + message);
+                    log.LogMessage(MessageImportance.Low, "{0}", prefix + message);
                     break;
             }
         }

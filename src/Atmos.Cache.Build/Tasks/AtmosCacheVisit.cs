@@ -13,6 +13,9 @@ public sealed class AtmosCacheVisit : CacheTask
     /// <summary>The full path of the project (<c>$(MSBuildProjectFullPath)</c>).</summary>
     public string? ProjectPath { get; set; }
 
+    /// <summary><c>$(ProjectAssetsFile)</c>: the packages this project's NuGet restore used, which the NuGet cache keeps.</summary>
+    public string? AssetsFile { get; set; }
+
     /// <summary><c>$(MSBuildStartupDirectory)</c>: where a relative <c>.slnf</c> on the command line is.</summary>
     public string? StartupDirectory { get; set; }
 
@@ -23,5 +26,5 @@ public sealed class AtmosCacheVisit : CacheTask
     private protected override System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken) =>
         Session is null || string.IsNullOrEmpty(ProjectPath)
             ? System.Threading.Tasks.Task.CompletedTask
-            : Session.VisitAsync(ProjectPath!, Lifecycle.SolutionFilter.FromCommandLine(StartupDirectory), cancellationToken);
+            : Session.VisitAsync(ProjectPath!, Lifecycle.SolutionFilter.FromCommandLine(StartupDirectory), cancellationToken, string.IsNullOrWhiteSpace(AssetsFile) ? null : System.IO.Path.GetFullPath(AssetsFile));
 }

@@ -1,4 +1,5 @@
 using Atmos.Cache.Backends;
+using Atmos.Cache.Caches;
 using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Configuration;
@@ -97,6 +98,15 @@ public abstract class CacheTask : Task, ICancelableTask
     public ITaskItem[]? Settings { get; set; }
 
     /// <summary>
+    /// The user caches: <c>@(AtmosCache)</c> items, the item spec names the cache and metadata <c>Root</c>,
+    /// <c>Key</c>, <c>RestoreKeys</c> and <c>Paths</c> describe it.
+    /// </summary>
+    public ITaskItem[]? Caches { get; set; }
+
+    /// <summary><c>AtmosCacheName</c>: the cache a manual list, delete or paths target works on (default: the Atmos cache).</summary>
+    public string? CacheName { get; set; }
+
+    /// <summary>
     /// The id of the current build, shared by every project and node (from <c>AtmosCache.Session.proj</c>).
     /// With it, an operation runs once per build and a warning is given once per build; empty when
     /// the task is called on its own.
@@ -108,6 +118,18 @@ public abstract class CacheTask : Task, ICancelableTask
 
     /// <summary>The configuration resolution; a seam for tests.</summary>
     internal Func<CacheSettings, IEnvironment, CacheConfig> ResolveConfiguration { get; set; } = ConfigResolver.Resolve;
+
+    /// <summary>Every cache of the build; by default the engine's resolution, or one cache from <see cref="ResolveConfiguration"/> when a test replaced it.</summary>
+    private CacheSet ResolveCaches(CacheSettings settings, IReadOnlyList<UserCacheSettings> userCaches, IEnvironment environment)
+    {
+        if (ResolveConfiguration.Equals((Func<CacheSettings, IEnvironment, CacheConfig>)ConfigResolver.Resolve))
+        {
+            return CacheSetResolver.Resolve(settings, userCaches, environment);
+        }
+
+        var config = ResolveConfiguration(settings, environment);
+        return new CacheSet(config, [config]);
+    }
 
     /// <summary>The backends the configured name is looked up in; a seam for tests.</summary>
     internal BackendCatalog Backends { get; set; } = BackendRegistry.Shared;
@@ -153,19 +175,57 @@ public abstract class CacheTask : Task, ICancelableTask
 
     private async System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken)
     {
-        var config = ResolvedConfigurations.Resolve(BuildEngine, ToCacheSettings(), Environment, ResolveConfiguration);
-        _config = config;
-        Session = BuildSession.Join(SessionId, config.Root, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
-        if (!config.Enabled)
+        var userCaches = UserCaches();
+        var set = ResolvedConfigurations.Resolve(BuildEngine, ToCacheSettings(), userCaches, Environment, ResolveCaches);
+        _config = set.Shared;
+        Session = BuildSession.Join(SessionId, set.LedgerRoot, text => Log.LogMessage(MessageImportance.Normal, "{0}", SummaryLine.Prefix + text));
+        if (!set.Shared.Enabled)
         {
             Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} skipped: {InactiveReasons.Disabled}.");
             return;
         }
 
-        await ReportSkippedRestoreKeysAsync(config).ConfigureAwait(false);
+        foreach (var cache in set.Caches)
+        {
+            await ReportSkippedRestoreKeysAsync(cache).ConfigureAwait(false);
+        }
 
-        await ExecuteAsync(config, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(set, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The operation over every cache of the build; by default on the one cache <see cref="CacheName"/> selects.</summary>
+    private protected virtual System.Threading.Tasks.Task ExecuteAsync(CacheSet set, CancellationToken cancellationToken) =>
+        ExecuteAsync(SelectedCache(set), cancellationToken);
+
+    /// <summary>The cache <c>AtmosCacheName</c> names, else the Atmos cache's configuration.</summary>
+    private protected CacheConfig SelectedCache(CacheSet set)
+    {
+        var name = TaskSettings.ToDictionary(Settings).GetValueOrDefault(nameof(CacheName)) is { Length: > 0 } fromItems ? fromItems : CacheName;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return set.Shared;
+        }
+
+        return set.Find(name.Trim())
+            ?? (string.Equals(name.Trim(), set.Shared.Name, StringComparison.OrdinalIgnoreCase) ? set.Shared : null)
+            ?? throw new CacheConfigurationException(
+                $"There is no cache named '{name.Trim()}' in this build (AtmosCacheName). The caches are: {string.Join(", ", set.Caches.Select(c => c.Name).DefaultIfEmpty("none"))}.");
+    }
+
+    private IReadOnlyList<UserCacheSettings> UserCaches() =>
+    [
+        .. (Caches ?? []).Select(item => new UserCacheSettings
+        {
+            Name = item.ItemSpec,
+            Root = NonEmpty(item.GetMetadata("Root")),
+            Key = NonEmpty(item.GetMetadata("Key")),
+            RestoreKeys = NonEmpty(item.GetMetadata("RestoreKeys")),
+            Paths = NonEmpty(item.GetMetadata("Paths")),
+            Source = $"the AtmosCache item '{item.ItemSpec}'",
+        }),
+    ];
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>This build's session (every once-per-build rule), or null when the task runs outside one.</summary>
     private protected BuildSession? Session { get; private set; }
@@ -176,7 +236,7 @@ public abstract class CacheTask : Task, ICancelableTask
     /// <summary>The manager over the configured backend, or null (with a Low message saying why) when there is none.</summary>
     private protected CacheManager? CreateManager(CacheConfig config)
     {
-        var logger = new TaskCacheLogger(Log);
+        var logger = new TaskCacheLogger(Log, SummaryLine.PrefixFor(config));
         var backend = BackendSelector.Select(config, Environment, logger, Backends, out var reason);
         if (backend is null)
         {
@@ -189,24 +249,43 @@ public abstract class CacheTask : Task, ICancelableTask
 
     private protected void LogSummary(string line) => Log.LogMessage(MessageImportance.High, "{0}", line);
 
+    /// <summary>
+    /// The notes (Low) and advice (Normal, once per build) of how the caches were chosen. Said by the
+    /// restore: it runs once per build, so the advice does not repeat in every project.
+    /// </summary>
+    private protected void ReportCacheChoices(CacheSet set)
+    {
+        foreach (var note in set.Notes)
+        {
+            LogDetail(note + ".");
+        }
+
+        foreach (var advice in set.Advice)
+        {
+            Log.LogMessage(MessageImportance.High, "{0}", SummaryLine.Prefix + advice);
+        }
+    }
+
     private protected void LogDetail(string text) => Log.LogMessage(MessageImportance.Low, "{0}", SummaryLine.Prefix + text);
 
     /// <summary>
     /// A failure of the cache: a warning once per build (later repeats go to the Low log), or an
     /// error with <c>AtmosCacheFailOnError=true</c>. Called with no ledger open.
     /// </summary>
-    private protected async System.Threading.Tasks.Task ReportFailureAsync(Exception exception, string? code = null)
+    private protected async System.Threading.Tasks.Task ReportFailureAsync(Exception exception, string? code = null, CacheConfig? cache = null)
     {
         code ??= FailureCode;
-        var message = $"{SummaryLine.Prefix}{Operation} failed: {Describe(exception)}";
-        Log.LogMessage(MessageImportance.Low, "{0}", $"{SummaryLine.Prefix}{Operation} failure details: {exception}");
+        var prefix = cache is null ? SummaryLine.Prefix : SummaryLine.PrefixFor(cache);
+        var message = $"{prefix}{Operation} failed: {Describe(exception)}";
+        Log.LogMessage(MessageImportance.Low, "{0}", $"{prefix}{Operation} failure details: {exception}");
         if (IsStrict())
         {
             Log.LogError(null, code, null, null, 0, 0, 0, 0, "{0}", message);
             return;
         }
 
-        if (!await IsFirstWarningOfBuildAsync(code).ConfigureAwait(false))
+        // Once per build and cache: two caches failing are two problems.
+        if (!await IsFirstWarningOfBuildAsync(cache is null ? code : $"{code}:{cache.Name}").ConfigureAwait(false))
         {
             Log.LogMessage(MessageImportance.Low, "{0}", message + " (already reported in this build)");
             return;
@@ -288,6 +367,12 @@ public abstract class CacheTask : Task, ICancelableTask
             WorkingDirectory = string.IsNullOrWhiteSpace(workingDirectory) ? ProjectDirectory() : workingDirectory,
             BaseDirectory = Pick(nameof(BaseDirectory), BaseDirectory),
             DefaultBaseDirectory = Pick(nameof(DefaultBaseDirectory), DefaultBaseDirectory),
+            Form = Pick("Form", null),
+            NuGet = Pick("NuGet", null),
+            NuGetRoot = Pick("NuGetRoot", null),
+            NuGetKey = Pick("NuGetKey", null),
+            NuGetRestoreKeys = Pick("NuGetRestoreKeys", null),
+            RestorePackagesPath = Pick("RestorePackagesPath", null),
         };
     }
 

@@ -1,3 +1,4 @@
+using Atmos.Cache.Caches;
 using Atmos.Cache.Configuration;
 using Microsoft.Build.Framework;
 
@@ -12,21 +13,24 @@ namespace Atmos.Cache.Build.Tasks;
 /// </summary>
 internal static class ResolvedConfigurations
 {
-    public static CacheConfig Resolve(IBuildEngine? engine, CacheSettings settings, IEnvironment environment, Func<CacheSettings, IEnvironment, CacheConfig> resolve)
+    public static CacheSet Resolve(
+        IBuildEngine? engine, CacheSettings settings, IReadOnlyList<UserCacheSettings> userCaches, IEnvironment environment,
+        Func<CacheSettings, IReadOnlyList<UserCacheSettings>, IEnvironment, CacheSet> resolve)
     {
-        // Only the production resolver over the process environment is shared; tests' seams are not.
-        if (engine is not IBuildEngine4 registry || !ReferenceEquals(environment, ProcessEnvironment.Instance) || !resolve.Equals((Func<CacheSettings, IEnvironment, CacheConfig>)ConfigResolver.Resolve))
+        // Only resolutions over the process environment are shared; tests' seams are not.
+        if (engine is not IBuildEngine4 registry || !ReferenceEquals(environment, ProcessEnvironment.Instance))
         {
-            return resolve(settings, environment);
+            return resolve(settings, userCaches, environment);
         }
 
-        var key = (typeof(ResolvedConfigurations), settings);
-        if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is CacheConfig cached)
+        // The user caches are part of the identity: records compare lists by reference, so spell them out.
+        var key = (typeof(ResolvedConfigurations), settings, string.Join("\n", userCaches.Select(c => c.ToString())));
+        if (registry.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is CacheSet cached)
         {
             return cached;
         }
 
-        var config = resolve(settings, environment);
+        var config = resolve(settings, userCaches, environment);
         registry.RegisterTaskObject(key, config, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
         return config;
     }

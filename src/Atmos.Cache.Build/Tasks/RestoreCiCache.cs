@@ -1,5 +1,7 @@
+using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Logging;
 using Atmos.Cache.Build.Output;
+using Atmos.Cache.Caches;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Operations;
@@ -8,33 +10,35 @@ using Microsoft.Build.Framework;
 namespace Atmos.Cache.Build.Tasks;
 
 /// <summary>
-/// Restores the cache root: the exact key, else the newest entry matching a restore key. In a
-/// build session the restore runs once per build, and later callers wait until it is done.
+/// Restores every cache of the build (the Atmos root, the NuGet packages folder, the user caches): for
+/// each, the exact key, else the newest entry matching a restore key. In a build session the restore
+/// runs once per build, and later callers wait until it is done. The caches restore side by side, and
+/// one that fails never stops the others.
 /// </summary>
 public sealed class RestoreCiCache : CacheTask
 {
     /// <summary>
-    /// True when called by the build hook: the automatic mode decides whether to restore, and this
-    /// project build is counted as started (see docs/lifecycle.md).
+    /// True when called by a build hook: the automatic mode decides whether to restore, and (with a
+    /// <see cref="BuildInstance"/>) this project build is counted as started (see docs/lifecycle.md).
     /// </summary>
     public bool Automatic { get; set; }
 
-    /// <summary>Identifies this project build in the session's open-build count (project path and target framework).</summary>
+    /// <summary>Identifies this project build in the session's open-build count (project path and target framework); empty for the hook before NuGet restore, which starts no build.</summary>
     public string? BuildInstance { get; set; }
 
-    /// <summary>The rendered exact key.</summary>
+    /// <summary>The rendered exact key of the first cache.</summary>
     [Output]
     public string? CacheKey { get; private set; }
 
-    /// <summary>An entry was restored, by exact key or by restore-key prefix.</summary>
+    /// <summary>An entry of the first cache was restored, by exact key or by restore-key prefix.</summary>
     [Output]
     public bool CacheHit { get; private set; }
 
-    /// <summary>The exact key was restored (as <c>cache-hit</c> of actions/cache).</summary>
+    /// <summary>The first cache's exact key was restored (as <c>cache-hit</c> of actions/cache).</summary>
     [Output]
     public bool ExactMatch { get; private set; }
 
-    /// <summary>The key actually restored; empty on a miss.</summary>
+    /// <summary>The key actually restored into the first cache; empty on a miss.</summary>
     [Output]
     public string? MatchedKey { get; private set; }
 
@@ -42,63 +46,105 @@ public sealed class RestoreCiCache : CacheTask
     [Output]
     public string? SkipReason { get; private set; }
 
+    /// <summary>One item per cache restored: the item spec is the cache's name; metadata <c>Key</c>, <c>Hit</c>, <c>Exact</c>, <c>MatchedKey</c>, <c>Root</c>.</summary>
+    [Output]
+    public ITaskItem[] Results { get; private set; } = [];
+
     private protected override string Operation => "restore";
 
     private protected override string FailureCode => DiagnosticCodes.RestoreFailed;
 
-    private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
+    private protected override System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken) =>
+        ExecuteAsync(new CacheSet(config, [config]), cancellationToken);
+
+    private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheSet set, CancellationToken cancellationToken)
     {
-        CacheKey = config.Key;
-        var result = await RestoreOncePerBuildAsync(config, cancellationToken).ConfigureAwait(false);
+        CacheKey = set.Caches.Count > 0 ? set.Caches[0].Key : set.Shared.Key;
+        var outcomes = await RestoreOncePerBuildAsync(set, cancellationToken).ConfigureAwait(false);
 
         // After the ledger is released: reporting a failure here consults the session again.
-        if (_refused is not null)
+        foreach (var outcome in outcomes)
         {
-            // Refused before the merge: nothing was restored, so a required cache is missing too.
-            await ReportFailureAsync(_refused, DiagnosticCodes.EntryCorrupt).ConfigureAwait(false);
-            FailIfRequired(config, hit: false);
+            if (outcome.Failure is { } failure)
+            {
+                var code = failure is CacheIntegrityException ? DiagnosticCodes.EntryCorrupt : FailureCode;
+                await ReportFailureAsync(failure, code, outcome.Cache).ConfigureAwait(false);
+                if (failure is CacheIntegrityException)
+                {
+                    // Refused before the merge: nothing was restored, so a required cache is missing too.
+                    FailIfRequired(outcome.Cache, hit: false);
+                }
+            }
         }
 
-        if (result is not null)
+        if (outcomes.FirstOrDefault()?.Result is { } first)
         {
-            await WriteStepOutputsAsync(result).ConfigureAwait(false);
+            await WriteStepOutputsAsync(first).ConfigureAwait(false);
         }
     }
 
-    private CacheIntegrityException? _refused;
+    /// <summary>What happened to one cache: its result, or the failure reported once the ledger is released.</summary>
+    private sealed record Outcome(CacheConfig Cache, RestoreResult? Result, Exception? Failure);
 
-    private async Task<RestoreResult?> RestoreOncePerBuildAsync(CacheConfig config, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Outcome>> RestoreOncePerBuildAsync(CacheSet set, CancellationToken cancellationToken)
     {
-        var wanted = !Automatic || config.AutoRestoreEnabled;
+        var wanted = !Automatic || set.Shared.AutoRestoreEnabled;
+        var keys = set.Caches.ToDictionary(c => c.Name, c => c.Key, StringComparer.Ordinal);
 
         // A granted claim keeps the ledger locked for the whole restore, so other projects of this
-        // build wait here until the root is complete before they compile.
+        // build wait here until every root is complete before they compile (or restore packages).
         using var claim = Session is null
             ? null
-            : await Session.BeginProjectBuildAsync(Automatic ? BuildInstance : null, wanted, config.Key, cancellationToken).ConfigureAwait(false);
+            : await Session.BeginProjectBuildAsync(Automatic ? BuildInstance : null, wanted, keys, cancellationToken).ConfigureAwait(false);
         if (!wanted)
         {
-            Skip($"automatic restore is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
-            return null;
+            Skip($"automatic restore is off (auto mode '{set.Shared.Auto.ToString().ToLowerInvariant()}')");
+            return [];
         }
 
         if (claim is { IsGranted: false })
         {
             Skip("already done in this build");
-            return null;
+            return [];
+        }
+
+        ReportCacheChoices(set);
+        if (set.Caches.Count == 0)
+        {
+            Skip("no cache to restore");
+            return [];
         }
 
         // Once per build (the restore is): a pattern that matches nothing gives a constant key part.
-        foreach (var pattern in config.UnmatchedFilePatterns)
+        foreach (var cache in set.Caches)
         {
-            Log.LogMessage(MessageImportance.Normal, "{0}", $"{SummaryLine.Prefix}the hashFiles pattern '{pattern}' of the cache key matches no file (relative to '{config.WorkingDirectory}'), so its part of the key never changes; check it for a typo.");
+            foreach (var pattern in cache.UnmatchedFilePatterns)
+            {
+                Log.LogMessage(MessageImportance.Normal, "{0}", $"{SummaryLine.PrefixFor(cache)}the hashFiles pattern '{pattern}' of the cache key matches no file (relative to '{cache.BaseDirectory}'), so its part of the key never changes; check it for a typo.");
+            }
         }
 
-        var manager = CreateManager(config);
+        var outcomes = await Task.WhenAll(set.Caches.Select(cache => RestoreOneAsync(cache, claim, cancellationToken))).ConfigureAwait(false);
+        Results = [.. outcomes.Where(o => o.Result is not null).Select(o => ToItem(o.Cache, o.Result!))];
+        if (outcomes[0].Result is { } first)
+        {
+            CacheHit = first.Hit;
+            ExactMatch = first.Hit && first.Exact;
+            MatchedKey = first.MatchedKey ?? "";
+        }
+
+        return outcomes;
+    }
+
+    private async Task<Outcome> RestoreOneAsync(CacheConfig cache, RestoreClaim? claim, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread at once, so the caches really restore side by side.
+        await System.Threading.Tasks.Task.Yield();
+        var manager = CreateManager(cache);
         if (manager is null)
         {
             SkipReason = "no cache backend";
-            return null;
+            return new Outcome(cache, null, null);
         }
 
         RestoreResult result;
@@ -106,44 +152,57 @@ public sealed class RestoreCiCache : CacheTask
         {
             result = await manager.RestoreAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (CacheIntegrityException e)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Reported once the ledger is released (the report consults the session).
-            _refused = e;
-            return null;
-        }
-        catch (Exception e) when (e is CacheUnavailableException or CacheBackendException)
-        {
-            // The service is unreachable or refuses us: the save of this build would only wait out
-            // the same retries and give a second warning for the same outage.
-            claim?.RecordOutage();
             throw;
+        }
+        catch (Exception e)
+        {
+            if (e is CacheUnavailableException or CacheBackendException)
+            {
+                // The service is unreachable or refuses us: the save of this cache in this build would
+                // only wait out the same retries and give a second warning for the same outage.
+                claim?.RecordOutage(cache.Name);
+            }
+
+            if (e is CacheConfigurationException)
+            {
+                throw;
+            }
+
+            return new Outcome(cache, null, e);
         }
 
         foreach (var rejected in result.Rejected)
         {
-            Log.LogWarning(null, DiagnosticCodes.EntryUntrusted, null, null, 0, 0, 0, 0, "{0}", SummaryLine.Prefix + rejected.Message);
+            Log.LogWarning(null, DiagnosticCodes.EntryUntrusted, null, null, 0, 0, 0, 0, "{0}", SummaryLine.PrefixFor(cache) + rejected.Message);
         }
 
-        CacheHit = result.Hit;
-        ExactMatch = result.Hit && result.Exact;
-        MatchedKey = result.MatchedKey ?? "";
-        LogSummary(SummaryLine.ForRestore(result));
+        Log.LogMessage(result.Reason == SkipReasons.AlreadyRestored ? MessageImportance.Normal : MessageImportance.High, "{0}", SummaryLine.ForRestore(result, cache));
         if (result.Reason is null || result.Reason == SkipReasons.AlreadyRestored)
         {
-            FailIfRequired(config, result.Hit);
+            FailIfRequired(cache, result.Hit);
         }
 
-        return result;
+        return new Outcome(cache, result, null);
     }
 
-    /// <summary><c>AtmosCacheFailOnMiss</c>: a coded error when nothing matched (as actions/cache's <c>fail-on-cache-miss</c>).</summary>
-    private void FailIfRequired(CacheConfig config, bool hit)
+    private static ITaskItem ToItem(CacheConfig cache, RestoreResult result) => new Microsoft.Build.Utilities.TaskItem(cache.Name, new Dictionary<string, string>
     {
-        if (config.FailOnMiss && !hit)
+        ["Key"] = result.Key,
+        ["Hit"] = result.Hit ? "true" : "false",
+        ["Exact"] = result.Hit && result.Exact ? "true" : "false",
+        ["MatchedKey"] = result.MatchedKey ?? "",
+        ["Root"] = cache.Root,
+    });
+
+    /// <summary><c>AtmosCacheFailOnMiss</c>: a coded error when nothing matched (as actions/cache's <c>fail-on-cache-miss</c>).</summary>
+    private void FailIfRequired(CacheConfig cache, bool hit)
+    {
+        if (cache.FailOnMiss && !hit)
         {
             Log.LogError(null, DiagnosticCodes.RequiredCacheMissing, null, null, 0, 0, 0, 0, "{0}",
-                $"{SummaryLine.Prefix}no cache entry matches '{config.Key}' or any restore key, and AtmosCacheFailOnMiss is true.");
+                $"{SummaryLine.PrefixFor(cache)}no cache entry matches '{cache.Key}' or any restore key, and AtmosCacheFailOnMiss is true.");
         }
     }
 
@@ -153,7 +212,7 @@ public sealed class RestoreCiCache : CacheTask
         LogDetail($"restore skipped for '{CacheKey}': {reason}.");
     }
 
-    /// <summary>Inside GitHub Actions: <c>cache-hit</c> (exact hits only, like actions/cache) and <c>cache-matched-key</c>.</summary>
+    /// <summary>Inside GitHub Actions: <c>cache-hit</c> (exact hits only, like actions/cache) and <c>cache-matched-key</c> of the first cache.</summary>
     private async System.Threading.Tasks.Task WriteStepOutputsAsync(RestoreResult result)
     {
         var path = Environment.Get(GitHubOutputFile.Variable);

@@ -1,16 +1,19 @@
 using Atmos.Cache.Build.Lifecycle;
 using Atmos.Cache.Build.Logging;
+using Atmos.Cache.Caches;
+using Atmos.Cache.Caches.NuGet;
 using Atmos.Cache.Configuration;
+using Atmos.Cache.Errors;
 using Microsoft.Build.Framework;
 
 namespace Atmos.Cache.Build.Tasks;
 
 /// <summary>
-/// Saves the cache root under the exact key. Called by the build hook, it counts this project
-/// build as finished and saves only when the whole build is done: no project build of this
-/// session is still open and every project of the solution that uses the package has finished
-/// (see docs/lifecycle.md). Entries are write-once, so an early save would store incomplete
-/// content for good; a deferred save costs nothing.
+/// Saves every cache of the build under its exact key. Called by the build hook, it counts this project
+/// build as finished and saves only when the whole build is done: no project build of this session is
+/// still open and every project of the solution that uses the package has finished (see
+/// docs/lifecycle.md). Entries are write-once, so an early save would store incomplete content for
+/// good; a deferred save costs nothing. One cache failing never stops the others.
 /// </summary>
 public sealed class SaveCiCache : CacheTask
 {
@@ -29,11 +32,11 @@ public sealed class SaveCiCache : CacheTask
     /// <summary><c>$(MSBuildProjectExtensionsPath)</c>: where NuGet wrote this project's imports (finds siblings under the artifacts layout).</summary>
     public string? ProjectExtensionsPath { get; set; }
 
-    /// <summary>The rendered exact key.</summary>
+    /// <summary>The rendered exact key of the first cache.</summary>
     [Output]
     public string? CacheKey { get; private set; }
 
-    /// <summary>The entry was uploaded, or found already present remotely.</summary>
+    /// <summary>Every cache due was uploaded, or found already present remotely.</summary>
     [Output]
     public bool Saved { get; private set; }
 
@@ -49,21 +52,22 @@ public sealed class SaveCiCache : CacheTask
 
     private protected override string FailureCode => DiagnosticCodes.SaveFailed;
 
-    private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken)
-    {
-        CacheKey = config.Key;
-        var wanted = !Automatic || config.AutoSaveEnabled;
-        var decision = Session is null
-            ? (wanted ? SaveDecision.Granted(config.Key) : SaveDecision.Off(config.Key))
-            : Automatic
-                ? await Session.EndProjectBuildAsync(ThisProjectBuild(), wanted, config.Key, cancellationToken).ConfigureAwait(false)
-                : await Session.ClaimSaveAsync(config.Key, cancellationToken).ConfigureAwait(false);
+    private protected override System.Threading.Tasks.Task ExecuteAsync(CacheConfig config, CancellationToken cancellationToken) =>
+        ExecuteAsync(new CacheSet(config, [config]), cancellationToken);
 
-        if (!string.Equals(decision.Key, config.Key, StringComparison.Ordinal))
+    private protected override async System.Threading.Tasks.Task ExecuteAsync(CacheSet set, CancellationToken cancellationToken)
+    {
+        var keys = set.Caches.ToDictionary(c => c.Name, c => c.Key, StringComparer.Ordinal);
+        CacheKey = set.Caches.Count > 0 ? set.Caches[0].Key : set.Shared.Key;
+        var wanted = !Automatic || set.Shared.AutoSaveEnabled;
+        var decision = Session is null
+            ? (wanted ? SaveDecision.Granted(keys) : SaveDecision.Off(keys))
+            : Automatic
+                ? await Session.EndProjectBuildAsync(ThisProjectBuild(), wanted, keys, cancellationToken).ConfigureAwait(false)
+                : await Session.ClaimSaveAsync(keys, cancellationToken).ConfigureAwait(false);
+        if (decision.Keys.Count > 0)
         {
-            LogDetail($"saving under '{decision.Key}', the key this build's restore resolved (the files it hashes now give '{config.Key}').");
-            config = config with { Key = decision.Key };
-            CacheKey = config.Key;
+            CacheKey = decision.Keys.Values.First();
         }
 
         switch (decision.Verdict)
@@ -79,29 +83,76 @@ public sealed class SaveCiCache : CacheTask
 
                 return;
             case SaveVerdict.Off:
-                Skip($"automatic save is off (auto mode '{config.Auto.ToString().ToLowerInvariant()}')");
+                Skip($"automatic save is off (auto mode '{set.Shared.Auto.ToString().ToLowerInvariant()}')");
                 return;
             case SaveVerdict.AlreadyDone:
                 Skip("already done in this build");
                 return;
-            case SaveVerdict.Blocked:
-                // Said at the summary's importance: the build ends without the save its mode asks for.
-                SkipReason = "the cache service failed during this build's restore";
-                LogSummary($"{SummaryLine.Prefix}not saved '{CacheKey}': the cache service failed during this build's restore (see the warning above), so the save was not tried. The next build that reaches the service saves it.");
-                return;
         }
 
-        var manager = CreateManager(config);
+        var allSaved = set.Caches.Count > 0;
+        foreach (var cache in set.Caches)
+        {
+            // The key this build's restore resolved: the files it hashes may have changed since.
+            var config = decision.Keys.TryGetValue(cache.Name, out var pinned) && pinned != cache.Key ? cache with { Key = pinned } : cache;
+            if (!ReferenceEquals(config, cache))
+            {
+                LogDetail($"saving the {cache.Name} cache under '{pinned}', the key this build's restore resolved (the files it hashes now give '{cache.Key}').");
+            }
+
+            if (decision.Verdict == SaveVerdict.Blocked || decision.Outages.Contains(cache.Name, StringComparer.Ordinal))
+            {
+                // Said at the summary's importance: the build ends without the save its mode asks for.
+                SkipReason = "the cache service failed during this build's restore";
+                LogSummary($"{SummaryLine.PrefixFor(config)}not saved '{config.Key}': the cache service failed during this build's restore (see the warning above), so the save was not tried. The next build that reaches the service saves it.");
+                allSaved = false;
+                continue;
+            }
+
+            allSaved &= await SaveOneAsync(config, decision, cancellationToken).ConfigureAwait(false);
+        }
+
+        Saved = allSaved;
+    }
+
+    private async Task<bool> SaveOneAsync(CacheConfig cache, SaveDecision decision, CancellationToken cancellationToken)
+    {
+        string? note = null;
+        if (cache.Kind == CacheKind.NuGet && cache.Includes.Count == 0)
+        {
+            // The packages this build's restores used, not every package a prefix hit carried forward.
+            var selection = NuGetSaveSelection.Select(cache.Root, decision.AssetsFiles);
+            if (selection.PackagesKept == 0)
+            {
+                LogSummary($"{SummaryLine.PrefixFor(cache)}save skipped for '{cache.Key}': no package in {SummaryLine.Display(cache.Root)} to save");
+                return false;
+            }
+
+            cache = cache with { Includes = selection.Includes };
+            note = selection.PackagesLeftOut == 0
+                ? $"{selection.PackagesKept:N0} packages"
+                : $"{selection.PackagesKept:N0} packages; {selection.PackagesLeftOut:N0} left out, not used by this build";
+        }
+
+        var manager = CreateManager(cache);
         if (manager is null)
         {
             SkipReason = "no cache backend";
-            return;
+            return false;
         }
 
-        var result = await manager.SaveAsync(cancellationToken).ConfigureAwait(false);
-        Saved = result.Saved;
-        SkipReason = result.Skipped ? result.Reason : "";
-        LogSummary(SummaryLine.ForSave(result));
+        try
+        {
+            var result = await manager.SaveAsync(cancellationToken).ConfigureAwait(false);
+            SkipReason = result.Skipped ? result.Reason : "";
+            LogSummary(SummaryLine.ForSave(result, cache, result.Skipped ? null : note));
+            return result.Saved;
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or CacheConfigurationException))
+        {
+            await ReportFailureAsync(e, FailureCode, cache).ConfigureAwait(false);
+            return false;
+        }
     }
 
     private ProjectBuildEnd ThisProjectBuild()

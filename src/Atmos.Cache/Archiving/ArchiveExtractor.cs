@@ -82,6 +82,11 @@ internal static class ArchiveExtractor
             merger = null; // committed: nothing to roll back from here on
 
             options.Logger.Log(CacheLogLevel.Detail, $"Extracted {extracted.Entries} entries ({extracted.ContentBytes} bytes) into '{root}'.");
+            if (extracted.KeptExisting > 0)
+            {
+                options.Logger.Log(CacheLogLevel.Detail, $"Kept {extracted.KeptExisting} archive entries the root already held complete.");
+            }
+
             if (extracted.SkippedExcluded > 0)
             {
                 options.Logger.Log(CacheLogLevel.Detail,
@@ -93,7 +98,7 @@ internal static class ArchiveExtractor
                 options.Logger.Log(CacheLogLevel.Warning, SkippedSymlinksMessage(extracted.SkippedSymlinks));
             }
 
-            return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length);
+            return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length) { Files = extracted.Files };
         }
         catch (Exception e)
         {
@@ -241,4 +246,9 @@ internal sealed record ExtractOptions
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
     /// <summary>Checks the content digest and signature before the merge; without it the digest alone is checked.</summary>
     public EntryVerification? Verification { get; init; }
+    /// <summary>
+    /// Entries (by root-relative path) the root already holds complete and unchanged, so they are neither
+    /// extracted nor merged: the root's copy stays. Null: every entry is extracted.
+    /// </summary>
+    public Func<string, bool>? KeepExisting { get; init; }
 }

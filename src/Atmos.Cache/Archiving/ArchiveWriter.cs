@@ -81,7 +81,7 @@ internal static class ArchiveWriter
         try
         {
             var start = output.Position;
-            (long Entries, long ContentBytes) written;
+            (long Entries, long ContentBytes, long Files) written;
             using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var compressor = CompressionStreams.CreateChunkCompressor(output, options.Compression))
             {
@@ -95,7 +95,7 @@ internal static class ArchiveWriter
             }
 
             output.Flush();
-            return new ArchiveStats(written.Entries, written.ContentBytes, output.Position - start);
+            return new ArchiveStats(written.Entries, written.ContentBytes, output.Position - start) { Files = written.Files };
         }
         catch (Exception e) when (e is not (CacheException or OperationCanceledException))
         {
@@ -168,4 +168,8 @@ internal sealed record ArchiveWriteOptions
 }
 
 /// <summary>What an archive or extraction step handled.</summary>
-internal sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes);
+internal sealed record ArchiveStats(long Entries, long ContentBytes, long ArchiveBytes)
+{
+    /// <summary>Regular files among the entries.</summary>
+    public long Files { get; init; }
+}

@@ -34,6 +34,7 @@ internal static class AtmosYamlReader
         var cache = Mapping(Child(Mapping(Child(root, "ci"), "ci", path), "cache"), "ci.cache", path);
         var toolchain = Mapping(Child(root, "toolchain"), "toolchain", path);
         var s3 = Mapping(Child(cache, "s3"), "ci.cache.s3", path);
+        var nuget = Mapping(Child(cache, "nuget"), "ci.cache.nuget", path);
         return new AtmosYamlSettings
         {
             FilePath = path,
@@ -50,6 +51,11 @@ internal static class AtmosYamlReader
             S3Region = Scalar(s3, "region", path, "ci.cache.s3."),
             S3Endpoint = Scalar(s3, "endpoint", path, "ci.cache.s3."),
             S3PathStyle = Scalar(s3, "path_style", path, "ci.cache.s3."),
+            NuGetEnabled = Scalar(nuget, "enabled", path, "ci.cache.nuget."),
+            NuGetRoot = Scalar(nuget, "root", path, "ci.cache.nuget."),
+            NuGetKey = Scalar(nuget, "key", path, "ci.cache.nuget."),
+            NuGetRestoreKeys = List(nuget, "restore_keys", path, "ci.cache.nuget."),
+            Caches = UserCaches(cache, path),
         };
     }
 
@@ -159,7 +165,40 @@ internal static class AtmosYamlReader
         return IsNull(scalar) || string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value;
     }
 
-    private static IReadOnlyList<string>? List(YamlMappingNode? mapping, string key, string path)
+    /// <summary><c>ci.cache.caches</c>: a list of mappings with <c>name</c>, <c>root</c>, <c>key</c>, <c>restore_keys</c> and <c>paths</c>.</summary>
+    private static IReadOnlyList<UserCacheSettings> UserCaches(YamlMappingNode? cache, string path)
+    {
+        switch (Child(cache, "caches"))
+        {
+            case null:
+                return [];
+            case YamlScalarNode scalar when IsNull(scalar):
+                return [];
+            case YamlSequenceNode sequence:
+                var caches = new List<UserCacheSettings>();
+                foreach (var item in sequence.Children)
+                {
+                    var entry = Mapping(item, "an entry of ci.cache.caches", path)
+                        ?? throw new CacheConfigurationException($"Every entry of 'ci.cache.caches' in '{path}' must be a mapping (name, root, key, restore_keys, paths). Fix the atmos.yaml file.");
+                    const string prefix = "ci.cache.caches[].";
+                    caches.Add(new UserCacheSettings
+                    {
+                        Name = Scalar(entry, "name", path, prefix) ?? "",
+                        Root = Scalar(entry, "root", path, prefix),
+                        Key = Scalar(entry, "key", path, prefix),
+                        RestoreKeys = string.Join(";", List(entry, "restore_keys", path, prefix) ?? []),
+                        Paths = string.Join(";", List(entry, "paths", path, prefix) ?? []),
+                        Source = $"ci.cache.caches in '{path}'",
+                    });
+                }
+
+                return caches;
+            default:
+                throw new CacheConfigurationException($"'ci.cache.caches' in '{path}' must be a list. Fix the atmos.yaml file.");
+        }
+    }
+
+    private static IReadOnlyList<string>? List(YamlMappingNode? mapping, string key, string path, string prefix = CachePrefix)
     {
         var node = Child(mapping, key);
         switch (node)
@@ -168,7 +207,7 @@ internal static class AtmosYamlReader
                 return null;
             case YamlScalarNode scalar:
                 // A single value where a list is expected is read as a one-item list.
-                RejectYamlFunction(scalar, CachePrefix + key, path);
+                RejectYamlFunction(scalar, prefix + key, path);
                 return IsNull(scalar) || string.IsNullOrWhiteSpace(scalar.Value) ? null : [scalar.Value];
             case YamlSequenceNode sequence:
                 var items = new List<string>();
@@ -176,10 +215,10 @@ internal static class AtmosYamlReader
                 {
                     if (item is not YamlScalarNode itemScalar)
                     {
-                        throw new CacheConfigurationException($"Every entry of '{CachePrefix}{key}' in '{path}' must be a single value. Fix the atmos.yaml file.");
+                        throw new CacheConfigurationException($"Every entry of '{prefix}{key}' in '{path}' must be a single value. Fix the atmos.yaml file.");
                     }
 
-                    RejectYamlFunction(itemScalar, CachePrefix + key, path);
+                    RejectYamlFunction(itemScalar, prefix + key, path);
                     if (!IsNull(itemScalar) && !string.IsNullOrWhiteSpace(itemScalar.Value))
                     {
                         items.Add(itemScalar.Value!);
@@ -188,7 +227,7 @@ internal static class AtmosYamlReader
 
                 return items;
             default:
-                throw new CacheConfigurationException($"'{CachePrefix}{key}' in '{path}' must be a list. Fix the atmos.yaml file.");
+                throw new CacheConfigurationException($"'{prefix}{key}' in '{path}' must be a list. Fix the atmos.yaml file.");
         }
     }
 

@@ -23,6 +23,15 @@ internal sealed record AtmosYamlSettings
     public string? S3Endpoint { get; init; }
     public string? S3PathStyle { get; init; }
 
+    /// <summary><c>ci.cache.nuget.*</c>: the NuGet packages cache.</summary>
+    public string? NuGetEnabled { get; init; }
+    public string? NuGetRoot { get; init; }
+    public string? NuGetKey { get; init; }
+    public IReadOnlyList<string>? NuGetRestoreKeys { get; init; }
+
+    /// <summary><c>ci.cache.caches</c>: caches the repository declares beside the Atmos and NuGet ones.</summary>
+    public IReadOnlyList<UserCacheSettings> Caches { get; init; } = [];
+
     /// <summary><c>toolchain.lock_file</c>, only when written explicitly.</summary>
     public string? ToolchainLockFile { get; init; }
 }

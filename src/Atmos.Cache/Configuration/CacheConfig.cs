@@ -18,6 +18,12 @@ public enum AutoMode
 /// </summary>
 public sealed record CacheConfig
 {
+    /// <summary>The cache's name in messages and ledgers: <c>atmos</c>, <c>nuget</c>, or a user cache's name.</summary>
+    public string Name { get; init; } = CacheNames.Atmos;
+
+    /// <summary>What the cache holds, which decides its defaults and what its save selects.</summary>
+    public CacheKind Kind { get; init; } = CacheKind.Atmos;
+
     /// <summary>The master switch (<c>ci.cache.enabled</c>).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -94,6 +100,26 @@ public sealed record CacheConfig
     public bool AutoRestoreEnabled => Enabled && Auto is AutoMode.Restore or AutoMode.Both;
 
     public bool AutoSaveEnabled => Enabled && Auto is AutoMode.Save or AutoMode.Both;
+}
+
+/// <summary>What a cache holds.</summary>
+public enum CacheKind
+{
+    /// <summary>The Atmos CLI's cache root (the package's original cache).</summary>
+    Atmos,
+
+    /// <summary>The NuGet global packages folder: its save keeps the packages this build's restore used.</summary>
+    NuGet,
+
+    /// <summary>A cache the user declared (an <c>AtmosCache</c> item or <c>ci.cache.caches</c>).</summary>
+    User,
+}
+
+/// <summary>The names of the built-in caches.</summary>
+public static class CacheNames
+{
+    public const string Atmos = "atmos";
+    public const string NuGet = "nuget";
 }
 
 /// <summary>A restore-key template that could not be rendered, and why.</summary>

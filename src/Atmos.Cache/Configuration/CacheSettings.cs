@@ -36,4 +36,15 @@ public sealed record CacheSettings
     public string? BaseDirectory { get; init; }
     /// <summary>The base folder when there is no repository and no <c>atmos.yaml</c>: the solution or entry folder.</summary>
     public string? DefaultBaseDirectory { get; init; }
+
+    /// <summary>How the package is used: <c>sdk</c> (an MSBuild project SDK, restores before NuGet restore) or <c>package</c> (a PackageReference).</summary>
+    public string? Form { get; init; }
+    /// <summary><c>AtmosCacheNuGet</c>: the NuGet packages cache on or off (default: on in the SDK form).</summary>
+    public string? NuGet { get; init; }
+    public string? NuGetRoot { get; init; }
+    public string? NuGetKey { get; init; }
+    /// <summary>Restore-key templates separated by <c>;</c>.</summary>
+    public string? NuGetRestoreKeys { get; init; }
+    /// <summary><c>$(RestorePackagesPath)</c>: the project's own choice of NuGet folder, which NuGet puts first.</summary>
+    public string? RestorePackagesPath { get; init; }
 }

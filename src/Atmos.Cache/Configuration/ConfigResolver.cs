@@ -14,18 +14,14 @@ public static class ConfigResolver
     public const string EnvironmentPrefix = "ATMOS_CI_CACHE_";
     public const string LocalDirectorySuffix = "-ci-cache";
 
-    public static CacheConfig Resolve(CacheSettings settings, IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(environment);
+    public static CacheConfig Resolve(CacheSettings settings, IEnvironment environment) =>
+        Resolve(ConfigContext.Create(settings, environment));
 
-        var workingDirectory = string.IsNullOrWhiteSpace(settings.WorkingDirectory)
-            ? Directory.GetCurrentDirectory()
-            : Path.GetFullPath(settings.WorkingDirectory.Trim());
-        var yamlPath = AtmosYamlLocator.Locate(settings.ConfigFile, environment, workingDirectory);
-        var yaml = yamlPath is null ? AtmosYamlSettings.None : AtmosYamlReader.Read(yamlPath);
-        var baseDirectory = BaseDirectoryResolver.Resolve(settings, environment, workingDirectory, yamlPath);
-        var layers = new Layers(settings, environment, yaml);
+    /// <summary>The Atmos cache's configuration (and every shared setting) from an already located context.</summary>
+    internal static CacheConfig Resolve(ConfigContext context)
+    {
+        var (settings, environment, yaml) = (context.Settings, context.Environment, context.Yaml);
+        var (workingDirectory, baseDirectory, layers) = (context.WorkingDirectory, context.BaseDirectory, context.Layers);
 
         var enabled = layers.Pick(s => s.Enabled, "AtmosCacheEnabled", "ENABLED", y => y.Enabled, "enabled") is { } enabledValue
             ? ConfigValueParser.ParseBoolean(enabledValue, "master switch", "AtmosCacheEnabled")
@@ -93,7 +89,7 @@ public static class ConfigResolver
         value is { } set ? ConfigValueParser.ParseBoolean(set, setting, property) : fallback;
 
     private static (string Key, IReadOnlyList<string> RestoreKeys, IReadOnlyList<SkippedRestoreKey> Skipped, string KeySource) ResolveKeys(
-        Layers layers, AtmosYamlSettings yaml, string root, string baseDirectory, List<string> unmatched)
+        ConfigLayers layers, AtmosYamlSettings yaml, string root, string baseDirectory, List<string> unmatched)
     {
         var keyTemplate = layers.Pick(s => s.Key, "AtmosCacheKey", "KEY", y => y.Key, "key");
         var restoreTemplates = layers.PickList(
@@ -132,7 +128,7 @@ public static class ConfigResolver
     }
 
     /// <summary>Runs <paramref name="action"/>; a configuration error it throws also says where the value came from.</summary>
-    private static T NamingSource<T>(string source, Func<T> action)
+    internal static T NamingSource<T>(string source, Func<T> action)
     {
         try
         {
@@ -144,7 +140,7 @@ public static class ConfigResolver
         }
     }
 
-    private static S3Config ResolveS3(Layers layers) => new()
+    private static S3Config ResolveS3(ConfigLayers layers) => new()
     {
         Bucket = layers.Pick(s => s.S3Bucket, "AtmosCacheS3Bucket", "S3_BUCKET", y => y.S3Bucket, "s3.bucket")?.Value,
         Prefix = layers.Pick(s => s.S3Prefix, "AtmosCacheS3Prefix", "S3_PREFIX", y => y.S3Prefix, "s3.prefix")?.Value ?? S3Config.DefaultPrefix,
@@ -156,7 +152,7 @@ public static class ConfigResolver
 
     // Inputs the Atmos CLI also reads (atmos.yaml, ATMOS_CI_CACHE_*) must render as Atmos renders them, where
     // "**" matches like "*"; only MSBuild properties, which Atmos never sees, may use a recursive "**".
-    private static bool RecursiveDoubleStar(string source) => source.StartsWith(ConfigValue.PropertySourcePrefix, StringComparison.Ordinal);
+    internal static bool RecursiveDoubleStar(string source) => source.StartsWith(ConfigValue.PropertySourcePrefix, StringComparison.Ordinal);
 
     // Only an explicit toolchain.lock_file moves the lockfile; Atmos resolves a relative one against the folder it
     // runs in, the base folder.
@@ -165,7 +161,7 @@ public static class ConfigResolver
             ? DefaultKeys.LockfilePath(root)
             : Path.GetFullPath(yaml.ToolchainLockFile.Trim(), baseDirectory);
 
-    private static string ResolveLocalDirectory(Layers layers, string root, string baseDirectory)
+    internal static string ResolveLocalDirectory(ConfigLayers layers, string root, string baseDirectory)
     {
         var configured = layers.Pick(s => s.LocalDirectory, "AtmosCacheLocalDirectory", "LOCAL_DIR", _ => null, "");
         if (configured is { } value)
@@ -191,44 +187,8 @@ public static class ConfigResolver
         return Path.Combine(parent, Path.GetFileName(trimmedRoot) + LocalDirectorySuffix);
     }
 
-    private static IReadOnlyList<string> Split(string? value, char separator) =>
+    internal static IReadOnlyList<string> Split(string? value, char separator) =>
         string.IsNullOrWhiteSpace(value)
             ? []
             : value.Split(separator).Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
-
-    /// <summary>The three configured layers, consulted in precedence order.</summary>
-    private sealed class Layers(CacheSettings settings, IEnvironment environment, AtmosYamlSettings yaml)
-    {
-        internal ConfigValue? Pick(
-            Func<CacheSettings, string?> property, string propertyName,
-            string variableSuffix,
-            Func<AtmosYamlSettings, string?> yamlValue, string yamlKey) =>
-            ConfigValue.First(
-                ConfigValue.FromProperty(property(settings), propertyName),
-                ConfigValue.FromEnvironment(environment, EnvironmentPrefix + variableSuffix),
-                ConfigValue.FromYaml(yamlValue(yaml), "ci.cache." + yamlKey, yaml.FilePath));
-
-        /// <summary>The first layer with at least one non-empty entry, with its source.</summary>
-        internal (IReadOnlyList<string> Values, string Source)? PickList(
-            Func<CacheSettings, IReadOnlyList<string>> property, string propertyName,
-            string variableSuffix, Func<string, IReadOnlyList<string>> splitVariable,
-            Func<AtmosYamlSettings, IReadOnlyList<string>?> yamlValue, string yamlKey)
-        {
-            var fromProperty = property(settings);
-            if (fromProperty.Count > 0)
-            {
-                return (fromProperty, $"the MSBuild property {propertyName}");
-            }
-
-            var variable = EnvironmentPrefix + variableSuffix;
-            var fromEnvironment = splitVariable(environment.Get(variable) ?? string.Empty);
-            if (fromEnvironment.Count > 0)
-            {
-                return (fromEnvironment, $"the environment variable {variable}");
-            }
-
-            var fromYaml = yamlValue(yaml)?.Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
-            return fromYaml is { Count: > 0 } ? (fromYaml, $"ci.cache.{yamlKey} in '{yaml.FilePath}'") : null;
-        }
-    }
 }

@@ -104,6 +104,8 @@ public sealed class CacheManager
                 MatchedKey = match.MatchedKey,
                 ArchiveBytes = match.Size,
                 Entries = stats.Entries,
+                ContentBytes = stats.ContentBytes,
+                Files = stats.Files,
                 Rejected = rejected,
                 Elapsed = clock.Elapsed,
             };
@@ -173,6 +175,8 @@ public sealed class CacheManager
     private ExtractOptions ExtractOptionsFor(CacheMatch match, string version) => new()
     {
         Logger = _logger,
+        // A NuGet folder's installed packages never change: keep the ones the root already holds.
+        KeepExisting = Config.Kind == CacheKind.NuGet ? new Caches.NuGet.InstalledPackages(Config.Root).Holds : null,
         Verification = new EntryVerification
         {
             Key = match.MatchedKey,
@@ -226,6 +230,12 @@ public sealed class CacheManager
             return Skip(SkipReasons.NoRoot);
         }
 
+        if (Config.Includes.Count == 0 && IsEmpty(Config.Root))
+        {
+            // An empty entry would only stand in the way of a save with content under the same key.
+            return Skip(SkipReasons.EmptyRoot);
+        }
+
         using var rootLock = await RootLock.AcquireAsync(Config.Root, _logger, cancellationToken).ConfigureAwait(false);
         TempFile.SweepStale(Config.Root);
         var state = new StateMarker(Config.Root);
@@ -267,10 +277,14 @@ public sealed class CacheManager
         }
 
         state.Set(Config.Key, saved);
-        return new SaveResult { Key = Config.Key, Saved = true, ArchiveBytes = stats.ArchiveBytes, Entries = stats.Entries, Elapsed = clock.Elapsed };
+        return new SaveResult { Key = Config.Key, Saved = true, ArchiveBytes = stats.ArchiveBytes, Entries = stats.Entries, ContentBytes = stats.ContentBytes, Files = stats.Files, Elapsed = clock.Elapsed };
 
         SaveResult Skip(string reason) => new() { Key = Config.Key, Skipped = true, Reason = reason, Elapsed = clock.Elapsed };
     }
+
+    /// <summary>True when the root holds nothing but the package's own state folder.</summary>
+    private static bool IsEmpty(string root) =>
+        !Directory.EnumerateFileSystemEntries(root).Any(entry => !string.Equals(Path.GetFileName(entry), CachePaths.StateFolder, StringComparison.Ordinal));
 
     private async Task<(CacheMatch Match, ArchiveStats Stats)> DownloadThenExtractAsync(
         RestoreCandidates candidates, string version, RestoreAttempt attempt, string downloadPath, CancellationToken cancellationToken)

@@ -23,5 +23,9 @@ public sealed record RestoreResult
     public long ArchiveBytes { get; init; }
     /// <summary>Files and folders written into the root.</summary>
     public long Entries { get; init; }
+    /// <summary>Bytes of file content restored.</summary>
+    public long ContentBytes { get; init; }
+    /// <summary>Regular files restored.</summary>
+    public long Files { get; init; }
     public TimeSpan Elapsed { get; init; }
 }

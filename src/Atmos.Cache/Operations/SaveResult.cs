@@ -14,5 +14,9 @@ public sealed record SaveResult
     public long ArchiveBytes { get; init; }
     /// <summary>Files and folders archived.</summary>
     public long Entries { get; init; }
+    /// <summary>Bytes of file content archived.</summary>
+    public long ContentBytes { get; init; }
+    /// <summary>Regular files archived.</summary>
+    public long Files { get; init; }
     public TimeSpan Elapsed { get; init; }
 }

@@ -84,6 +84,6 @@ public sealed partial class AtmosBaseFolderTests
         return Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
     }
 
-    [GeneratedRegex("Atmos cache: miss for '(?<key>[^']+)'")]
+    [GeneratedRegex("Atmos cache [atmos]: miss for '(?<key>[^']+)'")]
     private static partial Regex MissLine();
 }

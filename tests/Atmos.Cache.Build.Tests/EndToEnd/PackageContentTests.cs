@@ -20,8 +20,11 @@ public sealed class PackageContentTests
         {
             "Atmos.Cache.Build.nuspec",
             "README.md",
+            "Sdk/Sdk.props",
+            "Sdk/Sdk.targets",
             "build/Atmos.Cache.Build.props",
             "build/Atmos.Cache.Build.targets",
+            "build/AtmosCache.Common.targets",
             "build/AtmosCache.Session.proj",
             "buildMultiTargeting/Atmos.Cache.Build.props",
             "buildMultiTargeting/Atmos.Cache.Build.targets",

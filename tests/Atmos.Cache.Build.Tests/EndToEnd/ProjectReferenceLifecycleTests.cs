@@ -41,7 +41,7 @@ public sealed class ProjectReferenceLifecycleTests
         var rebuild = await _workspace.DotNetAsync(second, new Dictionary<string, string> { ["GITHUB_OUTPUT"] = stepOutputs2 }, "build", "App/App.csproj", "-v:n");
         rebuild.AssertSucceeded("second dotnet build App.csproj");
         Assert.AreEqual(1, Summaries.ExactHits(rebuild), rebuild.Tail());
-        Assert.AreEqual(1, rebuild.Lines.Count(l => l.Contains("Atmos cache: save skipped for '", StringComparison.Ordinal) && l.Contains("exact cache hit", StringComparison.Ordinal)), rebuild.Tail());
+        Assert.AreEqual(1, rebuild.Lines.Count(l => l.Contains("Atmos cache [atmos]: save skipped for '", StringComparison.Ordinal) && l.Contains("exact cache hit", StringComparison.Ordinal)), rebuild.Tail());
         Assert.AreEqual(0, Summaries.Saves(rebuild), rebuild.Tail());
         Assert.IsTrue(File.Exists(Path.Combine(second.Root, "markers", "Lib1-net10.0.txt")), "the restored root holds the first build's content");
         StringAssert.Contains(File.ReadAllText(stepOutputs2), "cache-hit=true\n");

@@ -8,6 +8,20 @@ public sealed record CommandResult(int ExitCode, string Output)
 {
     public IReadOnlyList<string> Lines { get; } = Output.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
 
+    /// <summary>The index of the first line that matches, or -1.</summary>
+    public int IndexOf(Func<string, bool> match)
+    {
+        for (var i = 0; i < Lines.Count; i++)
+        {
+            if (match(Lines[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Lines that contain <paramref name="text"/>.</summary>
     public int Count(string text) => Lines.Count(line => line.Contains(text, StringComparison.Ordinal));
 

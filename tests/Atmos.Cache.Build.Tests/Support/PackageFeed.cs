@@ -31,6 +31,8 @@ public static class PackageFeed
         [
             "pack", RepositoryRoot.Combine("src", "Atmos.Cache.Build", "Atmos.Cache.Build.csproj"), "-c", "Release", "-o", Folder,
             "--artifacts-path", Path.Combine(RunFolder, "artifacts"), "-p:Version=" + Version, "-nodeReuse:false", "-tl:off",
+            // One node: the ReadyToRun publishes of net8.0 and net10.0 otherwise race on the engine's shared obj folder.
+            "-m:1",
         ]);
         result.AssertSucceeded("dotnet pack");
         return Path.Combine(Folder, $"Atmos.Cache.Build.{Version}.nupkg");

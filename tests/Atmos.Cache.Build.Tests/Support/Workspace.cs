@@ -152,11 +152,11 @@ public sealed record CacheLocation(string Root, string Store)
 /// <summary>The one-line summaries the package prints, counted in a build's output.</summary>
 public static class Summaries
 {
-    public static int Restores(CommandResult result) => result.Count("Atmos cache: restored '") + result.Count("Atmos cache: miss for '");
-    public static int Misses(CommandResult result) => result.Count("Atmos cache: miss for '");
-    public static int ExactHits(CommandResult result) => result.Lines.Count(l => l.Contains("Atmos cache: restored '", StringComparison.Ordinal) && l.Contains("(exact hit", StringComparison.Ordinal));
-    public static int Saves(CommandResult result) => result.Count("Atmos cache: saved '");
-    public static int SkippedSaves(CommandResult result) => result.Count("Atmos cache: save skipped for '");
-    public static int SkippedRestores(CommandResult result) => result.Count("Atmos cache: restore skipped for '");
+    public static int Restores(CommandResult result) => result.Count("Atmos cache [atmos]: restored '") + result.Count("Atmos cache [atmos]: miss for '");
+    public static int Misses(CommandResult result) => result.Count("Atmos cache [atmos]: miss for '");
+    public static int ExactHits(CommandResult result) => result.Lines.Count(l => l.Contains("Atmos cache [atmos]: restored '", StringComparison.Ordinal) && l.Contains("(exact hit", StringComparison.Ordinal));
+    public static int Saves(CommandResult result) => result.Count("Atmos cache [atmos]: saved '");
+    public static int SkippedSaves(CommandResult result) => result.Count("Atmos cache [atmos]: save skipped for '");
+    public static int SkippedRestores(CommandResult result) => result.Count("Atmos cache [atmos]: restore skipped for '");
     public static int Any(CommandResult result) => Restores(result) + Saves(result) + SkippedSaves(result) + SkippedRestores(result);
 }

@@ -59,7 +59,7 @@ public sealed class CacheTaskTests
 
         Assert.IsTrue(task.Execute());
 
-        CollectionAssert.AreEqual(new[] { "Atmos cache: miss for 'unit-key'" }, engine.MessagesAt(MessageImportance.High).Select(m => m[..m.IndexOf(" (", StringComparison.Ordinal)]).ToArray());
+        CollectionAssert.AreEqual(new[] { "Atmos cache [atmos]: miss for 'unit-key'" }, engine.MessagesAt(MessageImportance.High).Select(m => m[..m.IndexOf(": nothing", StringComparison.Ordinal)]).ToArray());
         Assert.IsFalse(task.CacheHit);
         Assert.AreEqual("unit-key", task.CacheKey);
         Assert.AreEqual("cache-hit=false\ncache-matched-key=\n", File.ReadAllText(output));
@@ -167,7 +167,7 @@ public sealed class CacheTaskTests
         Assert.AreEqual(DiagnosticCodes.RestoreFailed, engine.Warnings.Single().Code, "one warning for the outage, not a second for the save");
         Assert.IsFalse(save.Saved);
         StringAssert.Contains(save.SkipReason, "failed during this build's restore");
-        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: not saved 'unit-key'", StringComparison.Ordinal)), "the missed save is said at the summary's importance");
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache [atmos]: not saved 'unit-key'", StringComparison.Ordinal)), "the missed save is said at the summary's importance");
     }
 
     [TestMethod]
@@ -184,7 +184,7 @@ public sealed class CacheTaskTests
 
         Assert.AreEqual("key-at-restore", save.CacheKey);
         Assert.IsTrue(save.Saved);
-        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: saved 'key-at-restore'", StringComparison.Ordinal)));
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache [atmos]: saved 'key-at-restore'", StringComparison.Ordinal)));
     }
 
     [TestMethod]
@@ -366,7 +366,7 @@ public sealed class CacheTaskTests
             Assert.IsTrue(task.Execute());
         }
 
-        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: miss for", StringComparison.Ordinal)));
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache [atmos]: miss for", StringComparison.Ordinal)));
     }
 
     [TestMethod]
@@ -386,7 +386,7 @@ public sealed class CacheTaskTests
         var app = Finish("app|", _temp.Combine("app", "App.csproj"));
         Assert.IsFalse(app.Deferred);
         Assert.IsTrue(app.Saved);
-        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache: saved 'unit-key'", StringComparison.Ordinal)));
+        Assert.AreEqual(1, engine.MessagesAt(MessageImportance.High).Count(m => m.StartsWith("Atmos cache [atmos]: saved 'unit-key'", StringComparison.Ordinal)));
 
         using var ledger = await BuildLedger.OpenAsync(Root, session, CancellationToken.None);
         Assert.AreEqual(0, ledger.State.Open.Count);

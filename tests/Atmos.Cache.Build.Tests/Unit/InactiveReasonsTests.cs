@@ -14,7 +14,7 @@ public sealed class InactiveReasonsTests
     [DataRow(InactiveReasons.NoCiService)]
     public void TheTargetsGiveTheSameReasonAsTheTasks(string reason)
     {
-        var targets = XDocument.Load(RepositoryRoot.Combine("build", "Atmos.Cache.Build.targets"));
+        var targets = XDocument.Load(RepositoryRoot.Combine("build", "AtmosCache.Common.targets"));
         var reasons = targets.Descendants().Where(e => e.Name.LocalName == "_AtmosCacheInactiveReason").Select(e => e.Value).ToList();
 
         CollectionAssert.Contains(reasons, reason);

@@ -33,13 +33,22 @@ internal sealed class StagingExtractor
         _stagingRoot = stagingRoot;
         _modesKeptByCreate = modesKeptByCreate;
         _cancellationToken = cancellationToken;
+        _keepExisting = options.KeepExisting;
         // Each entry may also imply parent folders the archive does not list.
         _index = new StagingIndex(stagingRoot, (int)Math.Min(StagingIndex.MaxNodes, 2 * options.MaxEntries + 1));
     }
 
+    private readonly Func<string, bool>? _keepExisting;
+
     public long Entries { get; private set; }
 
+    /// <summary>Entries the root already held complete (<see cref="ExtractOptions.KeepExisting"/>): not written.</summary>
+    public long KeptExisting { get; private set; }
+
     public long ContentBytes { get; private set; }
+
+    /// <summary>Regular files written.</summary>
+    public long Files { get; private set; }
 
     /// <summary>Entries under the state folder or an auth folder: skipped, never written (Atmos v1.222 and older archived them).</summary>
     public long SkippedExcluded { get; private set; }
@@ -74,6 +83,13 @@ internal sealed class StagingExtractor
             {
                 // Never written: the reader skips the content with the next header.
                 SkippedExcluded++;
+                continue;
+            }
+
+            if (_keepExisting is not null && _keepExisting(relative))
+            {
+                // Checked like any other entry (the reader still reads and counts it), but the root's copy stays.
+                KeptExisting++;
                 continue;
             }
 
@@ -159,6 +175,7 @@ internal sealed class StagingExtractor
             }
 
             ContentBytes += entry.Size;
+            Files++;
             return;
         }
 
@@ -194,6 +211,7 @@ internal sealed class StagingExtractor
         }
 
         ContentBytes += entry.Size;
+        Files++;
     }
 
     /// <summary>Deletes a path an earlier entry wrote (Windows refuses to delete a read-only file).</summary>

@@ -16,7 +16,7 @@ internal static class ReadAheadArchiver
     private const int BatchEntries = 256;
     private const long BatchBytes = 1 << 20;
 
-    public static (long Entries, long ContentBytes) Write(
+    public static (long Entries, long ContentBytes, long Files) Write(
         string root, IncludePaths includes, ICacheLogger logger, TarJobWriter writer, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -84,7 +84,7 @@ internal static class ReadAheadArchiver
 
         // Rethrows the walker's failure (a file that shrank, a cancellation, an I/O error).
         walking.GetAwaiter().GetResult();
-        return (archiver.Entries, archiver.ContentBytes);
+        return (archiver.Entries, archiver.ContentBytes, archiver.Files);
 
         // Walker side: collects jobs and hands over full batches.
         void Collect(TarJob job)

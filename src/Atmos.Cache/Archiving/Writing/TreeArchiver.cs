@@ -50,6 +50,9 @@ internal sealed class TreeArchiver
 
     public long ContentBytes { get; private set; }
 
+    /// <summary>Regular files archived.</summary>
+    public long Files { get; private set; }
+
     public void WriteRoot() => WriteFolderContents(_root, string.Empty);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -233,6 +236,7 @@ internal sealed class TreeArchiver
         }
 
         Entries++;
+        Files++;
         ContentBytes += size;
     }
 
@@ -256,6 +260,7 @@ internal sealed class TreeArchiver
         header.Size = size;
         _emit(TarJob.WithContent(header, content, size, relative));
         Entries++;
+        Files++;
         ContentBytes += size;
         return true;
     }

@@ -41,7 +41,7 @@ public sealed class GitHubFailureTests
         var save = await _workspace.BuildAsync("Solo/Solo.csproj", first, environment);
         save.AssertSucceeded("build with a flaky service");
         Assert.AreEqual(1, Summaries.Misses(save), save.Tail());
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{GitHubWorkspace.DefaultKey(lockfile)}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{GitHubWorkspace.DefaultKey(lockfile)}'"), save.Tail());
         BuildOutput.AssertNoCacheWarning(save, "build with a flaky service");
         var stats = session.Emulator.Stats;
         Assert.AreEqual(3, stats.Get(EmulatorStats.InjectedFault), "two Twirp 503s and one block 500 were served");
@@ -103,7 +103,7 @@ public sealed class GitHubFailureTests
         Assert.AreEqual(1, warnings.Count, string.Join('\n', warnings) + "\n" + build.Tail());
         StringAssert.Contains(warnings[0], "warning ATMOSCACHE001");
         Assert.AreEqual(0, build.Count(": error ATMOSCACHE"), build.Tail());
-        Assert.AreEqual(1, build.Count("Atmos cache: not saved '"), "the missed save is said once: " + build.Tail());
+        Assert.AreEqual(1, build.Count("Atmos cache [atmos]: not saved '"), "the missed save is said once: " + build.Tail());
     }
 
     [TestMethod]

@@ -32,7 +32,7 @@ public sealed class GitHubLargeCacheTests
 
         var save = await workspace.BuildAsync("Big/Big.csproj", first, environment);
         save.AssertSucceeded("saving build");
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{GitHubWorkspace.DefaultKey(lockfile)}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{GitHubWorkspace.DefaultKey(lockfile)}'"), save.Tail());
         BuildOutput.AssertNoCacheWarning(save, "saving build");
         var stats = session.Emulator.Stats;
         var archiveBytes = session.Emulator.Store.Finalized().Single().SizeBytes;

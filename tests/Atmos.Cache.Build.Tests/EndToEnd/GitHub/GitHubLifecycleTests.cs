@@ -36,7 +36,7 @@ public sealed class GitHubLifecycleTests
         var save = await _workspace.BuildAsync("App/App.csproj", first, environment);
         save.AssertSucceeded("first build");
         Assert.AreEqual(1, Summaries.Misses(save), save.Tail());
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{key}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{key}'"), save.Tail());
         BuildOutput.AssertNoCacheWarning(save, "first build");
         Assert.AreEqual(1, session.Emulator.Stats.Get(EmulatorStats.Twirp("FinalizeCacheEntryUpload")));
         CollectionAssert.AreEqual(new[] { key }, session.Emulator.Store.Finalized().Select(record => record.Key).ToArray());
@@ -48,7 +48,7 @@ public sealed class GitHubLifecycleTests
         var restore = await _workspace.BuildAsync("App/App.csproj", second, environment);
         restore.AssertSucceeded("second build");
         Assert.AreEqual(1, Summaries.ExactHits(restore), restore.Tail());
-        Assert.AreEqual(1, restore.Count($"Atmos cache: save skipped for '{key}': exact cache hit"), restore.Tail());
+        Assert.AreEqual(1, restore.Count($"Atmos cache [atmos]: save skipped for '{key}': exact cache hit"), restore.Tail());
         BuildOutput.AssertNoCacheWarning(restore, "second build");
         Assert.AreEqual(1, session.Emulator.Stats.Get(EmulatorStats.Twirp("CreateCacheEntry")), "the second build reserved nothing");
         CollectionAssert.AreEqual(saved.ToArray(), TreeSnapshot.Of(second).ToArray(), "the restored tree is the saved tree, byte for byte");
@@ -75,8 +75,8 @@ public sealed class GitHubLifecycleTests
         var build = await _workspace.BuildAsync("App/App.csproj", second, environment);
         build.AssertSucceeded("build with the changed lockfile");
 
-        Assert.AreEqual(1, build.Count($"Atmos cache: restored '{oldKey}' for '{newKey}' (prefix hit"), build.Tail());
-        Assert.AreEqual(1, build.Count($"Atmos cache: saved '{newKey}'"), build.Tail());
+        Assert.AreEqual(1, build.Count($"Atmos cache [atmos]: restored '{oldKey}' for '{newKey}' (prefix hit"), build.Tail());
+        Assert.AreEqual(1, build.Count($"Atmos cache [atmos]: saved '{newKey}'"), build.Tail());
         BuildOutput.AssertNoCacheWarning(build, "build with the changed lockfile");
         Assert.AreEqual("installed by the old lockfile", File.ReadAllText(Path.Combine(second, "old-tool.txt")), "the prefix hit's content was restored");
         CollectionAssert.AreEquivalent(new[] { oldKey, newKey }, session.Emulator.Store.Finalized().Select(record => record.Key).ToArray());
@@ -105,8 +105,8 @@ public sealed class GitHubLifecycleTests
         var outputs = string.Join("\n----\n", builds.Select(build => build.Tail()));
 
         Assert.AreEqual(2, builds.Sum(Summaries.Misses), outputs);
-        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache: saved '{key}'")), outputs);
-        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache: save skipped for '{key}': already exists remotely")), outputs);
+        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache [atmos]: saved '{key}'")), outputs);
+        Assert.AreEqual(1, builds.Sum(build => build.Count($"Atmos cache [atmos]: save skipped for '{key}': already exists remotely")), outputs);
         builds.ToList().ForEach(build => BuildOutput.AssertNoCacheWarning(build, "concurrent build"));
         var stats = session.Emulator.Stats;
         Assert.AreEqual(2, stats.Get(EmulatorStats.Twirp("CreateCacheEntry")), "both jobs tried to reserve the key");

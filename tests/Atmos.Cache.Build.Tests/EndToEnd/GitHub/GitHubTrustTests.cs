@@ -46,7 +46,7 @@ public sealed class GitHubTrustTests
 
         save.AssertSucceeded("signed save");
         restore.AssertSucceeded("verified restore");
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{key}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{key}'"), save.Tail());
         Assert.AreEqual(1, Summaries.ExactHits(restore), restore.Tail());
         BuildOutput.AssertNoCacheWarning(restore, "verified restore");
         var signature = await StoredSignatureAsync(session, key);
@@ -91,7 +91,7 @@ public sealed class GitHubTrustTests
         StringAssert.Contains(warnings[0], "warning ATMOSCACHE007");
         StringAssert.Contains(warnings[0], $"'{key}' is corrupt");
         Assert.IsFalse(File.Exists(Path.Combine(second, "tools", "bin")), "nothing of the corrupt entry reached the root");
-        Assert.AreEqual(1, healing.Count($"Atmos cache: saved '{key}'"), healing.Tail());
+        Assert.AreEqual(1, healing.Count($"Atmos cache [atmos]: saved '{key}'"), healing.Tail());
         next.AssertSucceeded("next build");
         Assert.AreEqual(1, Summaries.ExactHits(next), next.Tail());
         CollectionAssert.AreEqual(TreeSnapshot.Of(second).ToArray(), TreeSnapshot.Of(third).ToArray());
@@ -133,7 +133,7 @@ public sealed class GitHubTrustTests
         var build = await _workspace.BuildAsync("Trusty/Trusty.csproj", second, lookupEnvironment, "-p:AtmosCacheLookupOnly=true", "-p:AtmosCacheAuto=restore", "-p:E2EExpectRestore=false");
 
         build.AssertSucceeded("lookup-only build");
-        Assert.AreEqual(1, build.Count($"Atmos cache: lookup only for '{key}': exact hit; nothing downloaded"), build.Tail());
+        Assert.AreEqual(1, build.Count($"Atmos cache [atmos]: lookup only for '{key}': exact hit; nothing downloaded"), build.Tail());
         Assert.AreEqual($"cache-hit=true\ncache-matched-key={key}\n", File.ReadAllText(output));
         Assert.AreEqual(0, session.Emulator.Stats.Get(EmulatorStats.RangedGet) + session.Emulator.Stats.Get(EmulatorStats.WholeGet) + session.Emulator.Stats.Get(EmulatorStats.Head));
     }

@@ -66,7 +66,7 @@ public sealed class S3LifecycleTests
         var save = await _workspace.BuildAsync("App/App.csproj", first, environment, "-v:d", "-bl:" + binlog);
         save.AssertSucceeded("first build");
         Assert.AreEqual(1, Summaries.Misses(save), save.Tail());
-        Assert.AreEqual(1, save.Count($"Atmos cache: saved '{oldKey}'"), save.Tail());
+        Assert.AreEqual(1, save.Count($"Atmos cache [atmos]: saved '{oldKey}'"), save.Tail());
         BuildOutput.AssertNoCacheWarning(save, "first build");
         var saved = TreeSnapshot.Of(first);
 
@@ -76,7 +76,7 @@ public sealed class S3LifecycleTests
         var hit = await _workspace.BuildAsync("App/App.csproj", second, environment, "-v:d");
         hit.AssertSucceeded("second build");
         Assert.AreEqual(1, Summaries.ExactHits(hit), hit.Tail());
-        Assert.AreEqual(1, hit.Count($"Atmos cache: save skipped for '{oldKey}': exact cache hit"), hit.Tail());
+        Assert.AreEqual(1, hit.Count($"Atmos cache [atmos]: save skipped for '{oldKey}': exact cache hit"), hit.Tail());
         BuildOutput.AssertNoCacheWarning(hit, "second build");
         CollectionAssert.AreEqual(saved.ToArray(), TreeSnapshot.Of(second).ToArray(), "the restored tree is the saved tree, byte for byte");
 
@@ -85,8 +85,8 @@ public sealed class S3LifecycleTests
         GitHubWorkspace.WriteLockfile(third, newLock);
         var prefixHit = await _workspace.BuildAsync("App/App.csproj", third, environment);
         prefixHit.AssertSucceeded("third build");
-        Assert.AreEqual(1, prefixHit.Count($"Atmos cache: restored '{oldKey}' for '{newKey}' (prefix hit"), prefixHit.Tail());
-        Assert.AreEqual(1, prefixHit.Count($"Atmos cache: saved '{newKey}'"), prefixHit.Tail());
+        Assert.AreEqual(1, prefixHit.Count($"Atmos cache [atmos]: restored '{oldKey}' for '{newKey}' (prefix hit"), prefixHit.Tail());
+        Assert.AreEqual(1, prefixHit.Count($"Atmos cache [atmos]: saved '{newKey}'"), prefixHit.Tail());
         BuildOutput.AssertNoCacheWarning(prefixHit, "third build");
 
         // List and delete by hand, with the S3 settings as MSBuild properties instead of variables.
@@ -110,7 +110,7 @@ public sealed class S3LifecycleTests
         Assert.AreEqual(1, after.Count("Atmos cache: 1 entry in the s3 cache"), after.Tail());
 
         var recorded = BinlogText(binlog);
-        Assert.Contains($"Atmos cache: saved '{oldKey}'", recorded, "the binary log was read");
+        Assert.Contains($"Atmos cache [atmos]: saved '{oldKey}'", recorded, "the binary log was read");
         Assert.DoesNotContain(Secret, recorded, "the secret key never reaches the binary log");
         Assert.DoesNotContain(SessionToken, recorded, "nor the session token");
         foreach (var build in new[] { save, hit, prefixHit, list, delete, after })
