@@ -25,3 +25,8 @@ cpu_count() { getconf _NPROCESSORS_ONLN; }
 
 # Standard input with its lines in reverse order (GNU's tac).
 reverse_lines() { awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }'; }
+
+# The hex SHA-256 of standard input (GNU's sha256sum; macOS has shasum).
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -d' ' -f1
+}

@@ -26,7 +26,7 @@ internal static class CacheRoot
 
     private static string PlatformCacheHome(IEnvironment environment)
     {
-        if (FilePlatform.Current.CacheHomeInLocalAppData)
+        if (FilePlatform.Current.WindowsProfileFolders)
         {
             var localAppData = NonEmpty(environment.Get("LOCALAPPDATA"))
                                ?? NonEmpty(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData))

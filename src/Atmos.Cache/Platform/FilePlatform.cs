@@ -46,7 +46,7 @@ internal sealed record FilePlatform
         Name = "windows",
         IgnoresCase = true,
         WindowsNames = true,
-        CacheHomeInLocalAppData = true,
+        WindowsProfileFolders = true,
     };
 
     /// <summary>This machine's platform (with <see cref="ManagedIoVariable"/> applied).</summary>
@@ -81,8 +81,11 @@ internal sealed record FilePlatform
     /// <summary>The local backend puts stored archives in place with hard links (else copies).</summary>
     public bool HardLinks { get; init; }
 
-    /// <summary>The platform cache home is <c>%LOCALAPPDATA%\cache</c> (else <c>~/.cache</c>).</summary>
-    public bool CacheHomeInLocalAppData { get; init; }
+    /// <summary>
+    /// User folders are Windows' profile folders: the cache home is <c>%LOCALAPPDATA%\cache</c>, NuGet's
+    /// folders are under <c>%USERPROFILE%</c> and <c>%APPDATA%</c> (else <c>~/.cache</c>, <c>$HOME</c>).
+    /// </summary>
+    public bool WindowsProfileFolders { get; init; }
 
     /// <summary>
     /// The waits between tries of a rename or open that another process blocks (a virus scanner or

@@ -1,4 +1,5 @@
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Caches.NuGet;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
@@ -179,6 +180,30 @@ public sealed class WindowsFileSystemTests
         using (FilePlatform.Use(FilePlatform.Linux))
         {
             Assert.AreEqual(Path.Combine(home, ".cache", "atmos"), CacheRoot.Resolve(environment));
+        }
+    }
+
+    [TestMethod]
+    public void NuGetsDefaultFolderIsUnderTheWindowsProfileOnWindows()
+    {
+        using var temp = new TempFolder();
+        var project = temp.Combine("repo", "App");
+        Directory.CreateDirectory(project);
+        var environment = new DictionaryEnvironment(new Dictionary<string, string>
+        {
+            ["USERPROFILE"] = temp.Combine("profile"),
+            ["APPDATA"] = temp.Combine("profile", "AppData", "Roaming"),
+            ["HOME"] = temp.Combine("home"),
+        });
+
+        using (FilePlatform.Use(FilePlatform.Windows))
+        {
+            Assert.AreEqual(Path.Combine(temp.Combine("profile"), ".nuget", "packages"), NuGetPackagesFolder.Resolve(null, project, environment).Path);
+        }
+
+        using (FilePlatform.Use(FilePlatform.Linux))
+        {
+            Assert.AreEqual(Path.Combine(temp.Combine("home"), ".nuget", "packages"), NuGetPackagesFolder.Resolve(null, project, environment).Path);
         }
     }
 
