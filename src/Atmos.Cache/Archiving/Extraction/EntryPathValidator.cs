@@ -7,9 +7,10 @@ namespace Atmos.Cache.Archiving.Extraction;
 
 /// <summary>
 /// Turns a tar entry name into a safe root-relative path, or refuses the archive. On every OS: no '..',
-/// no absolute paths, no NULs. Only with Windows' name rules (<see cref="FilePlatform.WindowsNames"/>), where they are hazards, also no drive letters,
-/// backslashes, colons, reserved device names or other names Windows cannot hold; elsewhere those are
-/// ordinary names that this package's own archiver writes (a file <c>c:drive.txt</c> on Linux).
+/// no absolute paths, no NULs. Only with Windows' name rules (<see cref="FilePlatform.WindowsNames"/>),
+/// where they are hazards, also no drive letters, backslashes, colons, reserved device names or other
+/// names Windows cannot hold; elsewhere those are ordinary names that this package's own archiver
+/// writes (a file <c>c:drive.txt</c> on Linux).
 /// </summary>
 internal static class EntryPathValidator
 {
