@@ -21,6 +21,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/portable.sh
+source "$repo/eng/lib/portable.sh"
 runs=4
 first_runs=2
 keep=0
@@ -90,7 +92,7 @@ cat > "$work/sdk/Directory.Build.targets" <<'XML'
 </Project>
 XML
 # The official recipe's key, as a workflow writes it: hashFiles('**/*.csproj').
-official_key="nuget-official-$(cd "$work/plain" && find . -name '*.csproj' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
+official_key="nuget-official-$(cd "$work/plain" && find . -name '*.csproj' | LC_ALL=C sort | xargs cat | sha256_hex | cut -c1-16)"
 
 log "starting Azurite and the cache service emulator"
 start_github_services "$work/services" --direct-blobs
@@ -198,7 +200,7 @@ done
 # --- report ----------------------------------------------------------------------------------------
 {
   echo "Solution: eng/lib/nuget-solution.sh ($(find "$work/plain" -name '*.csproj' | wc -l) projects); packages folder $(du -sm "$work/runs/warm-official/packages" 2>/dev/null | cut -f1) MB"
-  echo "$runs second-run rounds, $first_runs first-run pairs; $(nproc) cores, $(uname -r); load average (1 min) per row: $(awk -F'\t' '{ print $6 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
+  echo "$runs second-run rounds, $first_runs first-run pairs; $(cpu_count) cores, $(uname -r); load average (1 min) per row: $(awk -F'\t' '{ print $6 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
   echo
   echo "| Row | Wall s median (min-max) | CPU s median: process / machine | Paired wall ratio (median, min-max) |"
   echo "|---|---|---|---|"

@@ -27,6 +27,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/portable.sh
+source "$repo/eng/lib/portable.sh"
 runs=5
 quick=0
 keep=0
@@ -64,7 +66,7 @@ bash "$repo/eng/install-actions-cache.sh" >/dev/null
 
 # --- corpus (kept between runs) ------------------------------------------------------------------
 mkdir -p "$work/corpora"
-dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+dotnet_root="$(dirname "$(real_path "$(command -v dotnet)")")"
 [ -d /usr/share/dotnet/sdk ] && dotnet_root=/usr/share/dotnet
 if [ -z "$corpus" ]; then
   corpus="$work/corpora/dotnet"
@@ -76,7 +78,7 @@ if [ -z "$corpus" ]; then
     sub="$work/corpora/dotnet-64m-official"
     if [ ! -d "$sub" ]; then
       mkdir -p "$sub.partial"
-      (cd "$corpus" && find . -type f -printf '%p\n' | sort | awk 'NR % 10 == 0') > "$work/corpora/official-64m.list"
+      (cd "$corpus" && find . -type f | sort | awk 'NR % 10 == 0') > "$work/corpora/official-64m.list"
       tar -C "$corpus" -cf - -T "$work/corpora/official-64m.list" | tar -C "$sub.partial" -xf -
       mv "$sub.partial" "$sub"
     fi
@@ -86,7 +88,7 @@ fi
 corpus="$(cd "$corpus" && pwd)"
 corpus_parent="$(dirname "$corpus")"
 corpus_name="$(basename "$corpus")"
-content_mb=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+content_mb=$(awk -v b="$(tree_bytes "$corpus")" 'BEGIN { printf "%.1f", b / 1e6 }')
 
 # Creating files soon after deleting many is much slower on some file systems (see eng/bench.sh).
 if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
@@ -204,7 +206,7 @@ if [ -n "$transfer" ]; then
   for round in $(seq 0 "$runs"); do
     log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
     order=("${!specs[@]}")
-    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | tac))
+    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | reverse_lines))
     for i in "${order[@]}"; do
       k="bench-$$-r$round-t$i"
       measure "save t$i" "$round" -- env ATMOS_BENCH_TRANSFER="${specs[$i]}" "$bench_out/Atmos.Cache.Bench" save "$corpus" github "$k" gzip
@@ -215,7 +217,7 @@ if [ -n "$transfer" ]; then
     done
   done
   {
-    echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(nproc) cores; engine process save/restore gzip through the emulator (--direct-blobs) and Azurite"
+    echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(cpu_count) cores; engine process save/restore gzip through the emulator (--direct-blobs) and Azurite"
     echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
     echo
     for i in "${!specs[@]}"; do echo "- t$i: ${specs[$i]:-defaults}"; done
@@ -280,10 +282,10 @@ log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report ----------------------------------------------------------------------------------------
 {
-  echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(nproc) cores, $(uname -r)"
+  echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(cpu_count) cores, $(uname -r)"
   echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
   echo
-  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(nproc) cores) | Paired ratio vs official (median, min-max) |"
+  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired ratio vs official (median, min-max) |"
   echo "|---|---|---|---|---|"
   awk -F'\t' '
     function median(list,   n, v, i, j, t) {
@@ -305,6 +307,6 @@ log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
         printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
           median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores, ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
       }
-    }' cores="$(nproc)" "$results"
+    }' cores="$(cpu_count)" "$results"
 } | tee "$run/report.md"
 log "report: $run/report.md"

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/portable.sh
+source "$repo_root/eng/lib/portable.sh"
 runs=3
 quick=0
 github=1
@@ -51,7 +53,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+dotnet_root="$(dirname "$(real_path "$(command -v dotnet)")")"
 [ -d /usr/share/dotnet/sdk ] && dotnet_root=/usr/share/dotnet
 
 log "building the bench (Release)"
@@ -77,7 +79,7 @@ if [ ! -d "$corpora/dotnet-64m" ]; then
   log "corpus A at 64 MB: every 10th file of the copy"
   mkdir -p "$corpora/dotnet-64m.partial"
   # Every 10th file (in path order), with the offset whose total is nearest 64 MB: the same mix of files.
-  (cd "$corpora/dotnet" && find . -type f -printf '%s %p\n' | sort -k2 | awk '
+  (cd "$corpora/dotnet" && find . -type f | sort | while IFS= read -r f; do echo "$(file_size "$f") $f"; done | awk '
     { size[NR] = $1; path[NR] = substr($0, index($0, " ") + 1); total[NR % 10] += $1 }
     END { best = 0; for (o = 0; o < 10; o++) if ((total[o] - 64e6)^2 < (total[best] - 64e6)^2) best = o
           for (i = 1; i <= NR; i++) if (i % 10 == best) print path[i] }' > "$corpora/dotnet-64m.list")
@@ -110,7 +112,7 @@ if [ "$scale" = 1 ] && [ ! -d "$corpora/dotnet-x9" ]; then
 fi
 
 # %.0f, not %d: mawk's %d stops at 2^31 - 1.
-content_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }'; }
+content_bytes() { tree_bytes "$1"; }
 
 # --- wait out a recent mass delete ---------------------------------------------------------------
 if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
@@ -167,7 +169,7 @@ measure() {
   local wall rss out_bytes=0 engine
   read -r wall rss < <(tail -n 1 "$run/time.txt")
   engine=$(sed -n 's/^engine-seconds: //p' "$run/last.log" | tail -n 1)
-  [ -n "$output" ] && [ -f "$output" ] && out_bytes=$(stat -c %s "$output")
+  [ -n "$output" ] && [ -f "$output" ] && out_bytes=$(file_size "$output")
   printf '  %-28s %-24s r%s %6.2fs %5d MiB\n' "$corpus" "$name" "$round" "$wall" $((rss / 1024)) >&2
   if [ "$round" -gt 0 ]; then
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$kind" "$name" "$round" "$wall" "$rss" "$out_bytes" "$input" "$engine" >> "$results"
@@ -262,7 +264,7 @@ fi
 
 log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 {
-  echo "Machine: $(nproc) cores, $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "Machine: $(cpu_count) cores, $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   "$bench" report "$results"
 } | tee "$run/report.md"

@@ -76,7 +76,7 @@ echo "namespace App; public static class C { }" > "$ws/App/C.cs"
 (cd "$ws" && dotnet restore App/App.csproj -nodeReuse:false -v:q >/dev/null)
 
 listing() { # $1 = root: what the build's owner cares about (the state folder aside)
-  (cd "$1" && find . -mindepth 1 -path ./.atmos-cache -prune -o -printf '%P %y %s %m %T@ %l\n' | sort)
+  dotnet run "$repo/eng/list-tree.cs" -- "$1" .atmos-cache
 }
 
 # $1 = name (for the log), then the environment (NAME=value ...), "--", then build arguments.

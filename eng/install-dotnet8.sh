@@ -8,6 +8,8 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/portable.sh
+source "$repo_root/eng/lib/portable.sh"
 dest="${DOTNET8_ROOT:-$repo_root/.tools/dotnet8}"
 
 case "$(uname -s)-$(uname -m)" in
@@ -39,7 +41,7 @@ if [ -x "$dest/dotnet" ] && [ -f "$framework/libcoreclr.so" ]; then
 fi
 
 # The installed host: the folder holding the muxer that runs here.
-host_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+host_root="$(dirname "$(real_path "$(command -v dotnet)")")"
 if [ ! -d "$host_root/host/fxr" ]; then
   echo "No .NET host found beside $(command -v dotnet)." >&2
   exit 1

@@ -95,6 +95,11 @@ internal static class ArchiveExtractor
                     $"Skipped {extracted.SkippedExcluded} archive entries under the state folder or an auth folder; those are never restored.");
             }
 
+            if (extracted.SkippedSymlinks.Count > 0)
+            {
+                options.Logger.Log(CacheLogLevel.Warning, SkippedSymlinksMessage(extracted.SkippedSymlinks));
+            }
+
             return new ArchiveStats(extracted.Entries, extracted.ContentBytes, archive.Length) { Files = extracted.Files };
         }
         catch (Exception e)
@@ -197,6 +202,14 @@ internal static class ArchiveExtractor
         {
             throw new CacheArchiveException("The cache archive grew while it was being extracted. It was not restored; run the restore again.") { OnThisMachine = true };
         }
+    }
+
+    /// <summary>One warning for every link Windows would not create, naming the first few.</summary>
+    internal static string SkippedSymlinksMessage(IReadOnlyList<string> links)
+    {
+        var named = string.Join(", ", links.Take(5).Select(link => $"'{EntryNames.Display(link)}'"));
+        var more = links.Count > 5 ? $" and {links.Count - 5} more" : string.Empty;
+        return $"Did not restore {links.Count} symbolic link(s), {named}{more}: Windows creates symbolic links only with Developer Mode on or in an elevated process; the rest of the cache was restored.";
     }
 
     private static Exception Translate(Exception e) => e switch

@@ -3,6 +3,7 @@ using Atmos.Cache.Caches.NuGet;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Keys;
+using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Caches;
@@ -231,7 +232,7 @@ public static partial class CacheSetResolver
 
     private static bool SamePath(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
-            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+            FilePlatform.Current.NameComparison);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex CacheName();

@@ -1,4 +1,5 @@
 using Atmos.Cache.Errors;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Configuration;
 
@@ -25,7 +26,7 @@ internal static class CacheRoot
 
     private static string PlatformCacheHome(IEnvironment environment)
     {
-        if (OperatingSystem.IsWindows())
+        if (FilePlatform.Current.WindowsProfileFolders)
         {
             var localAppData = NonEmpty(environment.Get("LOCALAPPDATA"))
                                ?? NonEmpty(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData))

@@ -1,3 +1,5 @@
+using Atmos.Cache.Platform;
+
 namespace Atmos.Cache.Configuration;
 
 /// <summary>Whether one path is a folder or inside it, compared as the file system compares names.</summary>
@@ -5,9 +7,7 @@ internal static class PathContainment
 {
     internal static bool IsSameOrInside(string candidate, string folder)
     {
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
-            ? StringComparison.OrdinalIgnoreCase
-            : StringComparison.Ordinal;
+        var comparison = FilePlatform.Current.NameComparison;
         var child = Path.TrimEndingDirectorySeparator(Path.GetFullPath(candidate));
         var parent = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         var prefix = Path.EndsInDirectorySeparator(parent) ? parent : parent + Path.DirectorySeparatorChar;

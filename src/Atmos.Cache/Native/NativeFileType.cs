@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Native;
 
@@ -34,19 +35,35 @@ internal static class NativeFileType
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FileKind Probe(string path)
     {
-        if (!OperatingSystem.IsWindows() && !s_nativeUnavailable)
+        if (FilePlatform.Current.UnixShim && !OperatingSystem.IsWindows() && TryProbeUnix(path) is { } kind)
         {
-            try
-            {
-                return ProbeUnix(path);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                s_nativeUnavailable = true;
-            }
+            return kind;
         }
 
-        return ProbeManaged(path);
+        var managed = ProbeManaged(path);
+        // The BCL reports a fifo, socket or device as an ordinary file, and opening a fifo blocks
+        // for ever: where they exist (every OS but Windows) lstat tells them apart.
+        return managed == FileKind.File && !OperatingSystem.IsWindows() && TryProbeUnix(path) == FileKind.Special
+            ? FileKind.Special
+            : managed;
+    }
+
+    private static FileKind? TryProbeUnix(string path)
+    {
+        if (s_nativeUnavailable)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ProbeUnix(path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_nativeUnavailable = true;
+            return null;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

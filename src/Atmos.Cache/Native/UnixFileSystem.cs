@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Native;
 
@@ -25,8 +26,11 @@ internal static unsafe class UnixFileSystem
 
     private static readonly Lazy<bool> Checked = new(SelfCheck, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Whether the fast path may be used on this machine.</summary>
-    public static bool IsAvailable => !OperatingSystem.IsWindows() && Checked.Value;
+    /// <summary>Whether the fast path is used: the platform in effect asks for the shim, and it passed its check here.</summary>
+    public static bool IsAvailable => FilePlatform.Current.UnixShim && PassesSelfCheck;
+
+    /// <summary>Whether the shim works on this machine (whatever the platform in effect asks for).</summary>
+    public static bool PassesSelfCheck => !OperatingSystem.IsWindows() && Checked.Value;
 
     /// <summary>lstat; null when the path does not exist (or cannot be looked at).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,3 +1,5 @@
+using Atmos.Cache.Platform;
+
 namespace Atmos.Cache.Root;
 
 /// <summary>
@@ -8,11 +10,8 @@ namespace Atmos.Cache.Root;
 /// </summary>
 internal static class ArchiveExclusions
 {
-    private static readonly StringComparison NameComparison =
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-
     /// <summary>Returns the excluded folder that <paramref name="firstSegment"/> names, or null.</summary>
-    public static string? Match(string firstSegment) => Match(firstSegment, NameComparison);
+    public static string? Match(string firstSegment) => Match(firstSegment, FilePlatform.Current.NameComparison);
 
     /// <summary>Returns the excluded folder that <paramref name="firstSegment"/> names under <paramref name="comparison"/>, or null.</summary>
     public static string? Match(string firstSegment, StringComparison comparison)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 
 namespace Atmos.Cache.State;
@@ -45,7 +46,7 @@ internal sealed class StateMarker
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temp = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         File.WriteAllBytes(temp, StateFileJson.Write(entries));
-        if (!OperatingSystem.IsWindows())
+        if (FilePlatform.Current.UnixModes)
         {
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }

@@ -18,7 +18,7 @@ public sealed class UnixFileSystemTests
             Assert.Inconclusive("The self-check is asserted on Linux, where CI runs.");
         }
 
-        Assert.IsTrue(UnixFileSystem.IsAvailable);
+        Assert.IsTrue(UnixFileSystem.PassesSelfCheck);
     }
 
     [TestMethod]
@@ -139,7 +139,7 @@ public sealed class UnixFileSystemTests
 
     private static void RequireFastPath()
     {
-        if (!UnixFileSystem.IsAvailable)
+        if (!UnixFileSystem.PassesSelfCheck)
         {
             Assert.Inconclusive("The native fast path is not used on this platform.");
         }

@@ -1,19 +1,21 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Archiving.Extraction;
 
 /// <summary>
 /// Turns a tar entry name into a safe root-relative path, or refuses the archive. On every OS: no '..',
-/// no absolute paths, no NULs. Only on Windows, where they are hazards, also no drive letters,
-/// backslashes, colons, reserved device names or other names Windows cannot hold; elsewhere those are
-/// ordinary names that this package's own archiver writes (a file <c>c:drive.txt</c> on Linux).
+/// no absolute paths, no NULs. Only with Windows' name rules (<see cref="FilePlatform.WindowsNames"/>),
+/// where they are hazards, also no drive letters, backslashes, colons, reserved device names or other
+/// names Windows cannot hold; elsewhere those are ordinary names that this package's own archiver
+/// writes (a file <c>c:drive.txt</c> on Linux).
 /// </summary>
 internal static class EntryPathValidator
 {
     /// <summary>The normalised root-relative path ("" for the root itself), with the rules of this OS.</summary>
-    public static string Normalize(string name) => Normalize(name, OperatingSystem.IsWindows());
+    public static string Normalize(string name) => Normalize(name, FilePlatform.Current.WindowsNames);
 
     /// <summary>The normalised root-relative path; <paramref name="windowsRules"/> adds the Windows-only refusals.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

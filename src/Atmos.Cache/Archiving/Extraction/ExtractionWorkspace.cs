@@ -1,6 +1,7 @@
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Native;
+using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Archiving.Extraction;
@@ -55,7 +56,7 @@ internal sealed class ExtractionWorkspace
             var id = Guid.NewGuid().ToString("N");
             var staging = Path.Combine(tmp, "extract-" + id);
             var modesKept = 0x1FF;
-            if (OperatingSystem.IsWindows())
+            if (!FilePlatform.Current.UnixModes)
             {
                 Directory.CreateDirectory(staging);
             }
@@ -111,11 +112,30 @@ internal sealed class ExtractionWorkspace
 
         try
         {
-            Directory.Delete(path, recursive: true);
+            var platform = FilePlatform.Current;
+            if (!platform.UnixModes)
+            {
+                // Windows refuses to delete read-only files, and restored files may be read-only.
+                ClearReadOnly(path);
+            }
+
+            SharingRetry.Run(platform, path, () => Directory.Delete(path, recursive: true));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.Log(CacheLogLevel.Warning, $"Could not delete the temporary folder '{path}': {e.Message}");
+        }
+    }
+
+    private static void ClearReadOnly(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", options))
+        {
+            if ((file.Attributes & FileAttributes.ReadOnly) != 0)
+            {
+                file.Attributes &= ~FileAttributes.ReadOnly;
+            }
         }
     }
 

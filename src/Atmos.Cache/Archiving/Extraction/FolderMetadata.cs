@@ -1,4 +1,6 @@
 using Atmos.Cache.Native;
+using Atmos.Cache.Platform;
+
 namespace Atmos.Cache.Archiving.Extraction;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal static class FolderMetadata
 {
     public static void Apply(string root, IEnumerable<(string Path, int Mode, DateTime ModifiedUtc)> deepestFirst)
     {
+        var platform = FilePlatform.Current;
         foreach (var (relative, mode, modified) in deepestFirst)
         {
             var path = Path.Combine(root, relative);
@@ -18,7 +21,7 @@ internal static class FolderMetadata
                 continue;
             }
 
-            if (!OperatingSystem.IsWindows() && mode != 0)
+            if (platform.UnixModes && mode != 0)
             {
                 File.SetUnixFileMode(path, (UnixFileMode)mode);
             }

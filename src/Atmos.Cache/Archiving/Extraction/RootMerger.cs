@@ -1,4 +1,6 @@
 using Atmos.Cache.Native;
+using Atmos.Cache.Platform;
+
 namespace Atmos.Cache.Archiving.Extraction;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal sealed class RootMerger
     private readonly string _stagingRoot;
     private readonly string _root;
     private readonly string _trashRoot;
+    private readonly FilePlatform _platform = FilePlatform.Current;
 
     // Every folder merged into, as its parent's number and its name (number 0 is the root itself):
     // the paths of a step are rebuilt from these only when a rollback needs them.
@@ -70,7 +73,7 @@ internal sealed class RootMerger
                 : (TrashPath(step.Trash), inRoot);
             try
             {
-                EntryMover.Move(moved, original, step.Kind);
+                Rename(moved, original, step.Kind);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -142,9 +145,14 @@ internal sealed class RootMerger
     private void Move(string from, string to, Step step)
     {
         BeforeMove?.Invoke(from);
-        EntryMover.Move(from, to, step.Kind);
+        Rename(from, to, step.Kind);
         _journal.Add(step);
     }
+
+    // Another process may hold a file open for a moment (on Windows a virus scanner scanning what
+    // was just extracted): the rename is retried before the restore gives up.
+    private void Rename(string from, string to, FileKind kind) =>
+        SharingRetry.Run(_platform, from, () => _platform.Calls.Rename(from, to, kind));
 
     private (int Offset, int Length) StoreName(string name) =>
         _names.Add(System.Text.Encoding.UTF8.GetBytes(name))

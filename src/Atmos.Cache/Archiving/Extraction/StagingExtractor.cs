@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Atmos.Cache.Archiving.Tar;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Native;
+using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Archiving.Extraction;
@@ -14,6 +15,7 @@ internal sealed class StagingExtractor
 {
     private const int PermissionBits = 0x1FF;
     private const int DefaultFileMode = 0x1A4; // 0644, when an archive stores no permission bits
+    private const int OwnerWrite = 0x80;
     private const long PreallocateFrom = 1 << 20;
 
     private readonly StrictTarReader _reader;
@@ -21,6 +23,8 @@ internal sealed class StagingExtractor
     private readonly int _modesKeptByCreate;
     private readonly CancellationToken _cancellationToken;
     private readonly StagingIndex _index;
+    private readonly FilePlatform _platform = FilePlatform.Current;
+    private readonly List<string> _skippedSymlinks = [];
 
     // modesKeptByCreate: the permission bits that survive the process umask on create.
     public StagingExtractor(StrictTarReader reader, string stagingRoot, ExtractOptions options, int modesKeptByCreate, CancellationToken cancellationToken)
@@ -49,6 +53,9 @@ internal sealed class StagingExtractor
     /// <summary>Entries under the state folder or an auth folder: skipped, never written (Atmos v1.222 and older archived them).</summary>
     public long SkippedExcluded { get; private set; }
 
+    /// <summary>Symbolic links the OS refused to create for lack of privilege (Windows without Developer Mode), by entry name.</summary>
+    public IReadOnlyList<string> SkippedSymlinks => _skippedSymlinks;
+
     /// <summary>Archived folders with their mode and modification time (last entry wins), deepest first.</summary>
     public IEnumerable<(string Path, int Mode, DateTime ModifiedUtc)> FoldersDeepestFirst() => _index.FoldersDeepestFirst();
 
@@ -60,7 +67,7 @@ internal sealed class StagingExtractor
             _cancellationToken.ThrowIfCancellationRequested();
             // The reader enforces the entry and size limits (metadata records and skipped content included).
             Entries++;
-            var relative = EntryPathValidator.Normalize(entry.Name);
+            var relative = EntryPathValidator.Normalize(entry.Name, _platform.WindowsNames);
             if (relative.Length == 0)
             {
                 if (entry.Type != TarEntryType.Folder)
@@ -145,7 +152,7 @@ internal sealed class StagingExtractor
         var path = Path.Combine(_stagingRoot, relative);
         if (replace)
         {
-            File.Delete(path);
+            DeleteStaged(path);
         }
 
         var mode = entry.Mode & PermissionBits;
@@ -180,7 +187,7 @@ internal sealed class StagingExtractor
             BufferSize = 0,
             PreallocationSize = entry.Size >= PreallocateFrom ? entry.Size : 0,
         };
-        if (!OperatingSystem.IsWindows())
+        if (_platform.UnixModes)
         {
             options.UnixCreateMode = (UnixFileMode)mode;
         }
@@ -188,7 +195,7 @@ internal sealed class StagingExtractor
         using (var stream = new FileStream(path, options))
         {
             _reader.CopyContentTo(stream);
-            if (!OperatingSystem.IsWindows() && (mode & ~_modesKeptByCreate) != 0)
+            if (_platform.UnixModes && (mode & ~_modesKeptByCreate) != 0)
             {
                 // The umask removed bits the archive asks for.
                 File.SetUnixFileMode(stream.SafeFileHandle, (UnixFileMode)mode);
@@ -197,8 +204,25 @@ internal sealed class StagingExtractor
             File.SetLastWriteTimeUtc(stream.SafeFileHandle, entry.ModifiedUtc);
         }
 
+        if (!_platform.UnixModes && (mode & OwnerWrite) == 0)
+        {
+            // Without Unix modes the one permission a file keeps is "not writable".
+            File.SetAttributes(path, FileAttributes.ReadOnly);
+        }
+
         ContentBytes += entry.Size;
         Files++;
+    }
+
+    /// <summary>Deletes a path an earlier entry wrote (Windows refuses to delete a read-only file).</summary>
+    private void DeleteStaged(string path)
+    {
+        if (!_platform.UnixModes && NativeFileType.Probe(path) == FileKind.File)
+        {
+            File.SetAttributes(path, FileAttributes.Normal);
+        }
+
+        File.Delete(path);
     }
 
     private void ExtractSymlink(TarEntryHeader entry, string relative)
@@ -226,9 +250,18 @@ internal sealed class StagingExtractor
         var path = Path.Combine(_stagingRoot, relative);
         if (replace)
         {
-            File.Delete(path);
+            DeleteStaged(path);
         }
 
-        File.CreateSymbolicLink(path, target);
+        try
+        {
+            _platform.Calls.CreateSymbolicLink(path, target);
+        }
+        catch (Exception e) when (WindowsErrors.IsPrivilegeNotHeld(e))
+        {
+            // Windows without Developer Mode (and not elevated): the rest restores; the caller warns once.
+            // The link stays in the index, so nothing is written through it and its target is still checked.
+            _skippedSymlinks.Add(entry.Name);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Atmos.Cache.Errors;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Archiving.Extraction;
 
@@ -35,8 +36,11 @@ internal sealed class StagingIndex
     private readonly string _stagingRoot;
     private readonly int _maxNodes;
     private readonly NameArena _names;
-    // On case-insensitive file systems "Link/x" would write through "link": names are kept folded there.
-    private readonly bool _foldCase = !OperatingSystem.IsLinux();
+    // On case-insensitive file systems "Link/x" would write through "link": names are kept folded there,
+    // and each name also as the archive spelled it, to refuse two names that differ only in case.
+    private readonly bool _foldCase;
+    private readonly NameArena? _spellings;
+    private readonly Dictionary<int, (int Offset, int Length)> _spellingOf = [];
     private readonly Dictionary<int, (int Offset, int Length)> _linkTargets = [];
     private readonly Dictionary<int, (int Mode, DateTime ModifiedUtc)> _folderMetadata = [];
     private readonly Dictionary<int, (int Node, int UnknownDepth)> _resolved = [];
@@ -51,6 +55,8 @@ internal sealed class StagingIndex
         _stagingRoot = stagingRoot;
         _maxNodes = maxNodes;
         _names = new NameArena(maxNameBytes);
+        _foldCase = FilePlatform.Current.IgnoresCase;
+        _spellings = _foldCase ? new NameArena(maxNameBytes) : null;
         _nodes[0] = new Node { Parent = -1, Kind = Kind.Folder };
         _count = 1;
     }
@@ -71,6 +77,7 @@ internal sealed class StagingIndex
         var existing = Find(parent, leaf);
         if (existing >= 0)
         {
+            RefuseCaseVariant(existing, leaf, entryName);
             if (_nodes[existing].Kind != kind)
             {
                 throw EntryPathValidator.Unsafe(entryName, $"names a {Describe(_nodes[existing].Kind)} that an earlier entry created, this time as a {Describe(kind)}");
@@ -233,6 +240,11 @@ internal sealed class StagingIndex
             var end = relativePath.IndexOf('/', start);
             var name = relativePath.AsSpan(start, end - start);
             var child = Find(node, name);
+            if (child >= 0)
+            {
+                RefuseCaseVariant(child, name, entryName);
+            }
+
             if (child < 0)
             {
                 // The rest of the chain is new: one call creates it, then each level is registered.
@@ -320,6 +332,11 @@ internal sealed class StagingIndex
 
         var id = _count++;
         _nodes[id] = new Node { Parent = parent, NameOffset = offset, NameLength = checked((ushort)length), Kind = kind };
+        if (_spellings is not null)
+        {
+            _spellingOf[id] = _spellings.Add(Encoding.UTF8.GetBytes(name.ToArray())) ?? throw NamesOverLimit(entryName);
+        }
+
         if (_count > _buckets.Length)
         {
             Rehash(_buckets.Length * 2);
@@ -338,10 +355,7 @@ internal sealed class StagingIndex
         var bytes = Key(text, buffer, out var rented);
         try
         {
-            return _names.Add(bytes) is { } stored
-                ? stored
-                : throw new CacheArchiveException(
-                    $"The cache archive goes over a limit, so it was not restored: its names and link targets need more than {_names.Limit} bytes of memory; '{EntryPathValidator.Display(entryName)}' goes over it.");
+            return _names.Add(bytes) ?? throw NamesOverLimit(entryName);
         }
         finally
         {
@@ -349,6 +363,30 @@ internal sealed class StagingIndex
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    private CacheArchiveException NamesOverLimit(string entryName) => new(
+        $"The cache archive goes over a limit, so it was not restored: its names and link targets need more than {_names.Limit} bytes of memory; '{EntryPathValidator.Display(entryName)}' goes over it.");
+
+    /// <summary>
+    /// Refuses a name that matches an earlier one only when case is ignored (<c>a.txt</c> after
+    /// <c>A.txt</c>): on a file system that ignores case both would be one file, and which content
+    /// or type won would depend on the order. The same name spelled the same way again is a replace.
+    /// </summary>
+    private void RefuseCaseVariant(int node, ReadOnlySpan<char> name, string entryName)
+    {
+        if (_spellings is null)
+        {
+            return;
+        }
+
+        var (offset, length) = _spellingOf[node];
+        var earlier = Encoding.UTF8.GetString(_spellings.Get(offset, length));
+        if (!name.SequenceEqual(earlier))
+        {
+            throw EntryPathValidator.Unsafe(entryName,
+                $"has the name '{EntryPathValidator.Display(name.ToString())}', which differs only in case from '{EntryPathValidator.Display(earlier)}' of an earlier entry in the same folder; where names ignore case (Windows, macOS) they would be one file");
         }
     }
 

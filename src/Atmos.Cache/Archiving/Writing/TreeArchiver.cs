@@ -4,6 +4,7 @@ using System.Text;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Native;
+using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 using ICSharpCode.SharpZipLib.Tar;
 
@@ -20,6 +21,7 @@ internal sealed class TreeArchiver
 {
     private const int PermissionBits = 0x1FF; // rwxrwxrwx: setuid, setgid and sticky are dropped
     private const int DefaultFileMode = 0x1A4; // 0644, where the platform has no Unix modes
+    private const int ReadOnlyFileMode = 0x124; // 0444: a file with the read-only attribute there
     private const int DefaultFolderMode = 0x1ED; // 0755
     private static readonly DateTime UnixEpoch = DateTime.UnixEpoch;
     // SharpZipLib keeps header times in a 32-bit int (it writes 0 past 2038-01-19): later times are clamped.
@@ -33,6 +35,7 @@ internal sealed class TreeArchiver
 
     private readonly Action<TarJob> _emit;
     private readonly CancellationToken _cancellationToken;
+    private readonly FilePlatform _platform = FilePlatform.Current;
 
     public TreeArchiver(string root, IncludePaths includes, ICacheLogger logger, Action<TarJob> emit, CancellationToken cancellationToken)
     {
@@ -102,6 +105,10 @@ internal sealed class TreeArchiver
                 case FileKind.Folder:
                     WriteFolder(path, relative, status);
                     break;
+                case FileKind.File when _platform.SkipsAppleDoubleFiles && name.StartsWith("._", StringComparison.Ordinal):
+                    // The Finder's extended attributes of 'name' on a volume without them: metadata, not content.
+                    _logger.Log(CacheLogLevel.Detail, $"Not archiving '{relative}': it is a macOS AppleDouble ('._') file.");
+                    break;
                 case FileKind.File:
                     WriteFile(path, relative, status);
                     break;
@@ -126,7 +133,7 @@ internal sealed class TreeArchiver
 
     /// <summary>One lstat's worth of facts about an entry, or null when it no longer exists.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static EntryStatus? StatusOf(string path)
+    private EntryStatus? StatusOf(string path)
     {
         if (UnixFileSystem.IsAvailable)
         {
@@ -142,7 +149,10 @@ internal sealed class TreeArchiver
         FileSystemInfo info = kind == FileKind.Folder ? new DirectoryInfo(path) : new FileInfo(path);
         try
         {
-            var mode = OperatingSystem.IsWindows() ? (kind == FileKind.Folder ? DefaultFolderMode : DefaultFileMode) : (int)info.UnixFileMode;
+            var mode = _platform.UnixModes ? (int)info.UnixFileMode
+                : kind == FileKind.Folder ? DefaultFolderMode
+                : (info.Attributes & FileAttributes.ReadOnly) != 0 ? ReadOnlyFileMode
+                : DefaultFileMode;
             var size = kind == FileKind.File ? ((FileInfo)info).Length : 0;
             return new EntryStatus(kind, mode, size, info.LastWriteTimeUtc);
         }
@@ -183,7 +193,7 @@ internal sealed class TreeArchiver
         FileStream? stream;
         try
         {
-            stream = new FileStream(path, new FileStreamOptions
+            var options = new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
@@ -191,7 +201,9 @@ internal sealed class TreeArchiver
                 BufferSize = 0,
                 // Read-ahead advice is one more system call, wasted on a file read whole in one go.
                 Options = status.Size > ReadAheadLimit ? FileOptions.SequentialScan : FileOptions.None,
-            });
+            };
+            // Another process may hold it open without sharing (on Windows a virus scanner): retried.
+            stream = SharingRetry.Run(_platform, relative, () => _platform.Calls.OpenFile(path, options), _cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -316,7 +328,7 @@ internal sealed class TreeArchiver
             return null;
         }
 
-        if (OperatingSystem.IsWindows())
+        if (Path.DirectorySeparatorChar == '\\')
         {
             target = target.Replace('\\', '/');
         }
@@ -333,7 +345,7 @@ internal sealed class TreeArchiver
 
         var rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_root));
         var targetFull = Path.GetFullPath(target);
-        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var comparison = _platform.NameComparison;
         if (!targetFull.StartsWith(rootFull + Path.DirectorySeparatorChar, comparison) && !string.Equals(targetFull, rootFull, comparison))
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Backends.Local;
 
@@ -31,7 +32,7 @@ internal static partial class FileCloner
 
     private static bool TryHardLink(string source, string destination)
     {
-        if (OperatingSystem.IsWindows())
+        if (!FilePlatform.Current.HardLinks || OperatingSystem.IsWindows())
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using Atmos.Cache.Configuration;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Caches.NuGet;
 
@@ -47,7 +48,7 @@ internal static class NuGetPackagesFolder
 
     private static string DefaultFolder(IEnvironment environment)
     {
-        var home = environment.Get(OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME") is { Length: > 0 } h
+        var home = environment.Get(FilePlatform.Current.WindowsProfileFolders ? "USERPROFILE" : "HOME") is { Length: > 0 } h
             ? h
             : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return Path.Combine(home, ".nuget", "packages");
@@ -70,7 +71,7 @@ internal static class NuGetPackagesFolder
             }
         }
 
-        var user = OperatingSystem.IsWindows()
+        var user = FilePlatform.Current.WindowsProfileFolders
             ? Path.Combine(environment.Get("APPDATA") ?? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "NuGet", "NuGet.Config")
             : Path.Combine(environment.Get("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "NuGet", "NuGet.Config");
         if (File.Exists(user))

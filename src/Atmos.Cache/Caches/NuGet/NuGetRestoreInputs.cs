@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Keys;
+using Atmos.Cache.Platform;
 
 namespace Atmos.Cache.Caches.NuGet;
 
@@ -95,6 +96,5 @@ internal static class NuGetRestoreInputs
         return chosen;
     }
 
-    private static StringComparison PathComparison =>
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+    private static StringComparison PathComparison => FilePlatform.Current.NameComparison;
 }
