@@ -49,10 +49,14 @@ internal static class CompressionStreams
     /// A decompressing stream over a complete, seekable archive file (left open on dispose): an
     /// indexed gzip member is inflated on every core, anything else as <see cref="CreateDecompressor"/> does.
     /// </summary>
-    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression)
+    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression) =>
+        CreateDecompressorOfFile(archive, compression, ArchiveTrailer.Read(archive, compression));
+
+    /// <summary>As <see cref="CreateDecompressorOfFile(Stream, ArchiveCompression)"/>, with the archive's <paramref name="trailer"/> already read.</summary>
+    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression, ArchiveTrailer? trailer)
     {
         if (compression == ArchiveCompression.Gzip
-            && GzipChunkIndex.TryRead(archive, ArchiveTrailer.Read(archive, compression), MaxIndexedChunkLength) is { } index)
+            && GzipChunkIndex.TryRead(archive, trailer, MaxIndexedChunkLength) is { } index)
         {
             return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers));
         }
