@@ -65,6 +65,13 @@ internal sealed class TarJobWriter(TarOutputStream tar)
             standIn.Append(c is >= ' ' and < (char)0x7F ? c : '_');
         }
 
+        // A stand-in ending in '/' would make the entry a folder (SharpZipLib then writes size 0, and
+        // tar readers ignore the size); a NuGet packages folder has such names.
+        if (header.TypeFlag != TarHeader.LF_DIR && standIn[^1] == '/')
+        {
+            standIn[^1] = '_';
+        }
+
         header.Name = standIn.ToString();
     }
 
