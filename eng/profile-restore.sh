@@ -14,10 +14,10 @@ trap 'rm -rf "$work"' EXIT
 key="profile-$$-$(date +%s)"
 for bench in "$@"; do
   name="$(basename "$bench")"
-  "$bench/Atmos.Cache.Bench" save "$corpus" "local:$work/store-$name" "$key" "$compression" >/dev/null 2>&1
+  "$bench/Atmos.Cache.Bench" save "$corpus" "local:$work/store-$name" "$key-$name" "$compression" >/dev/null 2>&1
   sync
   DOTNET_PerfMapEnabled=1 perf record -q -F 1999 -g -o "$work/$name.data" -- \
-    "$bench/Atmos.Cache.Bench" restore "$work/root-$name" "local:$work/store-$name" "$key" "$compression" 2> "$work/$name.err" >/dev/null
+    "$bench/Atmos.Cache.Bench" restore "$work/root-$name" "local:$work/store-$name" "$key-$name" "$compression" 2> "$work/$name.err" >/dev/null
   samples=$(perf report -i "$work/$name.data" --stdio 2>/dev/null | awk '/^# Samples:/ && !n { print $3; n = 1 }')
   echo "== $name: restore of $(basename "$corpus") ($compression), $samples samples at 1999 Hz ($(grep engine-seconds "$work/$name.err" || true)); load $(cut -d' ' -f1 /proc/loadavg)"
   # Self time by part: symbols matched by name (dso for the kernel), the rest as "other".
@@ -25,9 +25,9 @@ for bench in "$@"; do
     $1 ~ /%$/ {
       p = $1 + 0; line = tolower($0)
       if (line ~ /\[kernel/) part = "kernel (file creation, page cache copies, syscalls)"
-      else if (line ~ /inflate|zng_|crc32|adler|chunkcopy|deflate/) part = "inflate (zlib-ng)"
-      else if (line ~ /zstd|huf_|fse_/) part = "zstd"
-      else if (line ~ /sha256|sha_|libcrypto/) part = "SHA-256 digest"
+      else if (line ~ /libsystem\.io\.compression|inflate|zng_/) part = "inflate (zlib-ng)"
+      else if (line ~ /libzstd|zstd_|huf_|fse_/) part = "zstd"
+      else if (line ~ /sha256|libcrypto|cryptography/) part = "SHA-256 digest"
       else if (line ~ /memmove|memcpy|memset/) part = "memmove/memcpy"
       else if (line ~ /libclrjit/) part = "JIT"
       else if (line ~ /libcoreclr|libsystem/) part = "runtime (GC, stubs, native shim)"
