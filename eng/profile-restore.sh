@@ -18,12 +18,11 @@ for bench in "$@"; do
   sync
   DOTNET_PerfMapEnabled=1 perf record -q -F 1999 -g -o "$work/$name.data" -- \
     "$bench/Atmos.Cache.Bench" restore "$work/root-$name" "local:$work/store-$name" "$key-$name" "$compression" 2> "$work/$name.err" >/dev/null
-  samples=$(perf report -i "$work/$name.data" --stdio 2>/dev/null | awk '/^# Samples:/ && !n { print $3; n = 1 }')
-  echo "== $name: restore of $(basename "$corpus") ($compression), $samples samples at 1999 Hz ($(grep engine-seconds "$work/$name.err" || true)); load $(cut -d' ' -f1 /proc/loadavg)"
-  # Self time by part: symbols matched by name (dso for the kernel), the rest as "other".
-  perf report -i "$work/$name.data" --stdio -q --no-children -g none --sort dso,sym 2>/dev/null | awk '
+  echo "== $name: restore of $(basename "$corpus") ($compression) ($(grep engine-seconds "$work/$name.err" || true)); load $(cut -d' ' -f1 /proc/loadavg)"
+  # Self time by part (CPU seconds = samples / 1999 Hz): symbols matched by name and library, the rest as "other".
+  perf report -i "$work/$name.data" --stdio -q -n --no-children -g none --sort dso,sym 2>/dev/null | awk '
     $1 ~ /%$/ {
-      p = $1 + 0; line = tolower($0)
+      p = $2 + 0; total += p; line = tolower($0)
       if (line ~ /\[kernel/) part = "kernel (file creation, page cache copies, syscalls)"
       else if (line ~ /libsystem\.io\.compression|inflate|zng_/) part = "inflate (zlib-ng)"
       else if (line ~ /libzstd|zstd_|huf_|fse_/) part = "zstd"
@@ -34,7 +33,7 @@ for bench in "$@"; do
       else part = "managed code and other"
       share[part] += p
     }
-    END { for (k in share) printf "  %5.1f%%  %s\n", share[k], k }' | sort -rn
+    END { for (k in share) printf "  %5.2f s  %4.1f%%  %s\n", share[k] / 1999, 100 * share[k] / total, k; printf "  %5.2f s  100.0%%  total\n", total / 1999 }' | sort -rn
   echo "  top symbols (self):"
   perf report -i "$work/$name.data" --stdio -q --no-children -g none --sort dso,sym 2>/dev/null | grep '%' | awk 'NR <= 15' | sed 's/^/   /'
 done
