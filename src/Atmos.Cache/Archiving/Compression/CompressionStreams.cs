@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Atmos.Cache.Archiving.Compression.Deflate;
 using Atmos.Cache.Archiving.Compression.Zstd;
 using Atmos.Cache.Archiving.Trailer;
 using ZstdSharp;
@@ -58,7 +59,7 @@ internal static class CompressionStreams
         if (compression == ArchiveCompression.Gzip
             && GzipChunkIndex.TryRead(archive, trailer, MaxIndexedChunkLength) is { } index)
         {
-            return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers));
+            return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers), SystemLibdeflate.Functions);
         }
 
         return CreateDecompressor(archive, compression);
