@@ -10,7 +10,9 @@
 # point straight at Azurite) and Azurite, on the same corpus. Each round saves with all three, then
 # restores each into a fresh folder; the order alternates between rounds. Prints, per corpus and
 # case, the median wall time, peak RSS and CPU (process, services, machine), and the paired ratios
-# product / official of wall time and of machine CPU (median over rounds), with the load average.
+# product / official of wall time, of machine CPU (every core's busy time: meaningful on a quiet
+# machine only) and of the rows' own CPU (the measured process tree plus Azurite and the emulator,
+# which other work on the machine disturbs much less), median over rounds, with the load average.
 # See docs/performance.md.
 #
 # usage: eng/bench-official.sh [--quick] [--runs N] [--corpora "dotnet nuget"] [--corpus DIR] [--keep] [--work DIR] [--transfer "SPEC|SPEC..."]
@@ -311,8 +313,8 @@ bench_corpus() {
     echo "Corpus: $corpus_name ($content_mb MB of file content in $corpus_files files); $runs paired rounds; $(nproc) cores, $(uname -r)"
     echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
     echo
-    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(nproc) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) |"
-    echo "|---|---|---|---|---|---|"
+    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(nproc) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) | Paired own-CPU ratio (process + services) vs official (median, min-max) |"
+    echo "|---|---|---|---|---|---|---|"
     awk -F'\t' '
       function median(list,   n, v, i, j, t) {
         n = split(list, v, " ")
@@ -324,19 +326,21 @@ bench_corpus() {
         for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
         return sprintf("%.2f-%.2f", lo, hi)
       }
-      { wall[$1, $2] = $3; machine[$1, $2] = $6; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
+      { wall[$1, $2] = $3; machine[$1, $2] = $6; own[$1, $2] = $7 + $8; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
       END {
         n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
         for (c = 1; c <= n; c++) {
-          name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""; cpuratios = ""
+          name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""; cpuratios = ""; ownratios = ""
           if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) {
             ratios = ratios " " wall[name, r] / wall[base, r]
             if (machine[base, r] > 0) cpuratios = cpuratios " " machine[name, r] / machine[base, r]
+            if (own[base, r] > 0) ownratios = ownratios " " own[name, r] / own[base, r]
           }
-          printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
+          printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s | %s | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
             median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores,
             ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios)),
-            cpuratios == "" ? "" : sprintf("**%.2f** (%s)", median(cpuratios), minmax(cpuratios))
+            cpuratios == "" ? "" : sprintf("**%.2f** (%s)", median(cpuratios), minmax(cpuratios)),
+            ownratios == "" ? "" : sprintf("**%.2f** (%s)", median(ownratios), minmax(ownratios))
         }
       }' cores="$(nproc)" "$results"
   } | tee -a "$run/report.md"

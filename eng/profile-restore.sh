@@ -24,7 +24,7 @@ for bench in "$@"; do
     $1 ~ /%$/ {
       p = $2 + 0; total += p; line = tolower($0)
       if (line ~ /\[kernel/) part = "kernel (file creation, page cache copies, syscalls)"
-      else if (line ~ /libsystem\.io\.compression|inflate|zng_/) part = "inflate (zlib-ng)"
+      else if (line ~ /libsystem\.io\.compression|libdeflate|inflate|zng_/) part = "inflate (zlib-ng or libdeflate)"
       else if (line ~ /libzstd|zstd_|huf_|fse_/) part = "zstd"
       else if (line ~ /sha256|libcrypto|cryptography/) part = "SHA-256 digest"
       else if (line ~ /memmove|memcpy|memset/) part = "memmove/memcpy"
