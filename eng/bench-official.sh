@@ -8,14 +8,20 @@
 #              cost of a build step, which the product's rows include
 # both through the cache service emulator (tests/Atmos.Cache.Emulator, --direct-blobs: signed URLs
 # point straight at Azurite) and Azurite, on the same corpus. Each round saves with all three, then
-# restores each into a fresh folder; the order alternates between rounds. Prints, per case, the
-# median wall time and peak RSS, and the paired ratios product / official (median over rounds).
+# restores each into a fresh folder; the order alternates between rounds. Prints, per corpus and
+# case, the median wall time, peak RSS and CPU (process, services, machine), and the paired ratios
+# product / official of wall time, of machine CPU (every core's busy time: meaningful on a quiet
+# machine only) and of the rows' own CPU (the measured process tree plus Azurite and the emulator,
+# which other work on the machine disturbs much less), median over rounds, with the load average.
 # See docs/performance.md.
 #
-# usage: eng/bench-official.sh [--quick] [--runs N] [--corpus DIR] [--keep] [--work DIR] [--transfer "SPEC|SPEC..."]
-#   --quick      a ~64 MB subset of the .NET folder, 2 rounds
+# usage: eng/bench-official.sh [--quick] [--runs N] [--corpora "dotnet nuget"] [--corpus DIR] [--keep] [--work DIR] [--transfer "SPEC|SPEC..."]
+#   --quick      every 10th file of each corpus (~64 MB of the .NET folder), 2 rounds
 #   --runs N     timed rounds (default 5); one untimed warm-up round comes first
-#   --corpus DIR the folder to cache (default: a copy of the .NET folder, kept under --work)
+#   --corpora L  the corpora, one after the other (default "dotnet nuget"): dotnet, a copy of the
+#                .NET folder; nuget, a NuGet global packages folder restored from a real solution
+#                (eng/lib/nuget-corpus.sh); both kept under --work between runs
+#   --corpus DIR one folder to cache instead of the corpora
 #   --keep       keep this run's folders (default: restored trees are deleted at the end)
 #   --work DIR   where corpora (kept between runs) and run folders go (default: <temp>/atmos-bench)
 #   --no-wait    do not wait for a recent mass delete to age (as eng/bench.sh; see docs/performance.md)
@@ -34,6 +40,7 @@ quick=0
 keep=0
 wait_for_delete=1
 corpus=""
+corpora="dotnet nuget"
 transfer=""
 work="$(dirname "$(mktemp -u)")/atmos-bench"
 while [ $# -gt 0 ]; do
@@ -41,6 +48,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; runs=2 ;;
     --runs) runs="$2"; shift ;;
     --corpus) corpus="$2"; shift ;;
+    --corpora) corpora="$2"; shift ;;
     --keep) keep=1 ;;
     --no-wait) wait_for_delete=0 ;;
     --work) work="$2"; shift ;;
@@ -64,31 +72,53 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 bash "$repo/eng/install-actions-cache.sh" >/dev/null
 
-# --- corpus (kept between runs) ------------------------------------------------------------------
+# --- corpora (kept between runs) -----------------------------------------------------------------
 mkdir -p "$work/corpora"
 dotnet_root="$(dirname "$(real_path "$(command -v dotnet)")")"
 [ -d /usr/share/dotnet/sdk ] && dotnet_root=/usr/share/dotnet
-if [ -z "$corpus" ]; then
-  corpus="$work/corpora/dotnet"
-  if [ ! -d "$corpus" ]; then
-    log "corpus: copying $dotnet_root"
-    cp -a "$dotnet_root" "$corpus.partial" && mv "$corpus.partial" "$corpus"
-  fi
+# prepare_corpus NAME|DIR: prints the folder to cache (with --quick, every 10th file of it).
+prepare_corpus() {
+  local dir
+  case "$1" in
+    dotnet)
+      dir="$work/corpora/dotnet"
+      if [ ! -d "$dir" ]; then
+        log "corpus: copying $dotnet_root"
+        cp -a "$dotnet_root" "$dir.partial" && mv "$dir.partial" "$dir"
+      fi ;;
+    nuget)
+      dir="$work/corpora/nuget"
+      bash "$repo/eng/lib/nuget-corpus.sh" "$dir" ;;
+    *) dir="$1" ;;
+  esac
   if [ "$quick" = 1 ]; then
-    sub="$work/corpora/dotnet-64m-official"
+    local sub="$dir-quick"
     if [ ! -d "$sub" ]; then
       mkdir -p "$sub.partial"
-      (cd "$corpus" && find . -type f | sort | awk 'NR % 10 == 0') > "$work/corpora/official-64m.list"
-      tar -C "$corpus" -cf - -T "$work/corpora/official-64m.list" | tar -C "$sub.partial" -xf -
+      (cd "$dir" && find . -type f | sort | awk 'NR % 10 == 0') > "$sub.list"
+      tar -C "$dir" -cf - -T "$sub.list" | tar -C "$sub.partial" -xf -
       mv "$sub.partial" "$sub"
     fi
-    corpus="$sub"
+    dir="$sub"
   fi
+  (cd "$dir" && pwd)
+}
+corpus_dirs=()
+if [ -n "$corpus" ]; then
+  corpus_dirs=("$(prepare_corpus "$corpus")")
+else
+  for name in $corpora; do corpus_dirs+=("$(prepare_corpus "$name")"); done
 fi
-corpus="$(cd "$corpus" && pwd)"
-corpus_parent="$(dirname "$corpus")"
-corpus_name="$(basename "$corpus")"
-content_mb=$(awk -v b="$(tree_bytes "$corpus")" 'BEGIN { printf "%.1f", b / 1e6 }')
+# use_corpus DIR: the corpus the rows below cache.
+use_corpus() {
+  corpus="$1"
+  corpus_parent="$(dirname "$corpus")"
+  corpus_name="$(basename "$corpus")"
+  content_mb=$(awk -v b="$(tree_bytes "$corpus")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  corpus_files=$(find "$corpus" -type f | wc -l)
+  results="$run/results-$corpus_name.tsv"
+  : > "$results"
+}
 
 # Creating files soon after deleting many is much slower on some file systems (see eng/bench.sh).
 if [ "$wait_for_delete" = 1 ] && [ -f "$work/last-cleanup" ]; then
@@ -101,8 +131,6 @@ fi
 
 run="$work/official-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run/x" "$run/tmp"
-results="$run/results.tsv"
-: > "$results"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -197,6 +225,7 @@ product() { # save|restore gzip|zstd ROUND ROOT KEY
 }
 
 if [ -n "$transfer" ]; then
+  use_corpus "${corpus_dirs[0]}"
   log "building the bench (Release)"
   bench_out="$repo/bench/Atmos.Cache.Bench/bin/Release/published"
   dotnet publish "$repo/bench/Atmos.Cache.Bench" -c Release -r linux-x64 --self-contained false \
@@ -206,7 +235,7 @@ if [ -n "$transfer" ]; then
   for round in $(seq 0 "$runs"); do
     log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
     order=("${!specs[@]}")
-    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | reverse_lines))
+    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | tac))
     for i in "${order[@]}"; do
       k="bench-$$-r$round-t$i"
       measure "save t$i" "$round" -- env ATMOS_BENCH_TRANSFER="${specs[$i]}" "$bench_out/Atmos.Cache.Bench" save "$corpus" github "$k" gzip
@@ -249,64 +278,80 @@ if [ -n "$transfer" ]; then
   exit 0
 fi
 
-log "corpus: $corpus ($content_mb MB of file content); load: $(cut -d' ' -f1-3 /proc/loadavg); results: $results"
-for round in $(seq 0 "$runs"); do
-  log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
-  k="bench-$$-r$round"
-  x="$run/x/r$round"
-  mkdir -p "$x/official"
-  # Alternate who goes first, so a slow phase of the machine does not always hit the same side.
-  measure "msbuild only" "$round" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n -t:BenchNothing
-  if [ $((round % 2)) = 0 ]; then
-    official save "$round" "$corpus_parent" "$k-official"
-    product save gzip "$round" "$corpus" "$k-gzip"
-    product save zstd "$round" "$corpus" "$k-zstd"
-    official restore "$round" "$x/official" "$k-official"
-    product restore gzip "$round" "$x/gzip" "$k-gzip"
-    product restore zstd "$round" "$x/zstd" "$k-zstd"
-  else
-    product save zstd "$round" "$corpus" "$k-zstd"
-    product save gzip "$round" "$corpus" "$k-gzip"
-    official save "$round" "$corpus_parent" "$k-official"
-    product restore zstd "$round" "$x/zstd" "$k-zstd"
-    product restore gzip "$round" "$x/gzip" "$k-gzip"
-    official restore "$round" "$x/official" "$k-official"
-  fi
-  # The restored trees must match the corpus (the product's state folder aside).
-  for side in official/"$corpus_name" gzip zstd; do
-    diff -rq --exclude=.atmos-cache --no-dereference "$corpus" "$x/$side" >/dev/null \
-      || { log "the $side restore of round $round differs from the corpus"; exit 1; }
+bench_corpus() {
+  log "corpus: $corpus ($content_mb MB of file content); load: $(cut -d' ' -f1-3 /proc/loadavg); results: $results"
+  for round in $(seq 0 "$runs"); do
+    log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
+    k="bench-$$-$corpus_name-r$round"
+    x="$run/x/$corpus_name-r$round"
+    mkdir -p "$x/official"
+    # Alternate who goes first, so a slow phase of the machine does not always hit the same side.
+    measure "msbuild only" "$round" -- dotnet build Bench/Bench.csproj --no-restore -nodeReuse:false -v:n -t:BenchNothing
+    if [ $((round % 2)) = 0 ]; then
+      official save "$round" "$corpus_parent" "$k-official"
+      product save gzip "$round" "$corpus" "$k-gzip"
+      product save zstd "$round" "$corpus" "$k-zstd"
+      official restore "$round" "$x/official" "$k-official"
+      product restore gzip "$round" "$x/gzip" "$k-gzip"
+      product restore zstd "$round" "$x/zstd" "$k-zstd"
+    else
+      product save zstd "$round" "$corpus" "$k-zstd"
+      product save gzip "$round" "$corpus" "$k-gzip"
+      official save "$round" "$corpus_parent" "$k-official"
+      product restore zstd "$round" "$x/zstd" "$k-zstd"
+      product restore gzip "$round" "$x/gzip" "$k-gzip"
+      official restore "$round" "$x/official" "$k-official"
+    fi
+    # The restored trees must match the corpus (the product's state folder aside).
+    for side in official/"$corpus_name" gzip zstd; do
+      diff -rq --exclude=.atmos-cache --no-dereference "$corpus" "$x/$side" >/dev/null \
+        || { log "the $side restore of round $round differs from the corpus"; exit 1; }
+    done
   done
-done
-log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# --- report ----------------------------------------------------------------------------------------
-{
-  echo "Corpus: $corpus_name ($content_mb MB of file content); $runs paired rounds; $(cpu_count) cores, $(uname -r)"
-  echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
-  echo
-  echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired ratio vs official (median, min-max) |"
-  echo "|---|---|---|---|---|"
-  awk -F'\t' '
-    function median(list,   n, v, i, j, t) {
-      n = split(list, v, " ")
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-    }
-    function minmax(list,   n, v, i, lo, hi) {
-      n = split(list, v, " "); lo = hi = v[1]
-      for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
-      return sprintf("%.2f-%.2f", lo, hi)
-    }
-    { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
-    END {
-      n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
-      for (c = 1; c <= n; c++) {
-        name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""
-        if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) ratios = ratios " " wall[name, r] / wall[base, r]
-        printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
-          median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores, ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
+  # --- report ----------------------------------------------------------------------------------------
+  {
+    echo "Corpus: $corpus_name ($content_mb MB of file content in $corpus_files files); $runs paired rounds; $(cpu_count) cores, $(uname -r)"
+    echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
+    echo
+    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) | Paired own-CPU ratio (process + services) vs official (median, min-max) |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F'\t' '
+      function median(list,   n, v, i, j, t) {
+        n = split(list, v, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
       }
-    }' cores="$(cpu_count)" "$results"
-} | tee "$run/report.md"
+      function minmax(list,   n, v, i, lo, hi) {
+        n = split(list, v, " "); lo = hi = v[1]
+        for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
+        return sprintf("%.2f-%.2f", lo, hi)
+      }
+      { wall[$1, $2] = $3; machine[$1, $2] = $6; own[$1, $2] = $7 + $8; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
+      END {
+        n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
+        for (c = 1; c <= n; c++) {
+          name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""; cpuratios = ""; ownratios = ""
+          if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) {
+            ratios = ratios " " wall[name, r] / wall[base, r]
+            if (machine[base, r] > 0) cpuratios = cpuratios " " machine[name, r] / machine[base, r]
+            if (own[base, r] > 0) ownratios = ownratios " " own[name, r] / own[base, r]
+          }
+          printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s | %s | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
+            median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores,
+            ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios)),
+            cpuratios == "" ? "" : sprintf("**%.2f** (%s)", median(cpuratios), minmax(cpuratios)),
+            ownratios == "" ? "" : sprintf("**%.2f** (%s)", median(ownratios), minmax(ownratios))
+        }
+      }' cores="$(cpu_count)" "$results"
+  } | tee -a "$run/report.md"
+}
+
+: > "$run/report.md"
+for dir in "${corpus_dirs[@]}"; do
+  use_corpus "$dir"
+  bench_corpus
+  echo | tee -a "$run/report.md"
+done
 log "report: $run/report.md"

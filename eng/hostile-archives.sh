@@ -6,7 +6,8 @@
 # wall time and the peak RSS of the largest process (/usr/bin/time -v), the outcome (refused with a
 # warning and the root unchanged, or restored), that no scratch data is left, the CPU seconds
 # (user + system) and the load average (the machine may be shared). Goal: every build <= 20 s and
-# <= 1 GiB.
+# <= 1 GiB. A case that restores is followed by GNU tar extracting the same archive into an empty
+# folder (the kernel's file-creation floor), and the ratio restore / tar is printed.
 #   usage: eng/hostile-archives.sh [backends] [cases]   (default "local github", all cases; Linux only)
 #   The zstd cases claim 300 GiB; gzip cannot store more than about 1 GiB per MB, so its claims are 32 GiB.
 #   HOSTILE_NO_WAIT=1: do not wait out the previous run's clean-up (see below).
@@ -153,6 +154,19 @@ for case in $cases; do
         failures=$((failures + 1))
         echo "    ^ expected $expected within $budget_s s and $budget_mb MB" >&2
         [ "$outcome" = build-failed ] && tail -20 "$log" >&2
+      fi
+      # The floor of a restored case is the kernel's file creation: GNU tar extracting the same
+      # archive into an empty folder, right after (goal: the restore <= 1.2x that).
+      if [ "$outcome" = restored ]; then
+        tar_root="$work/roots/$key.gnu-tar"
+        mkdir -p "$tar_root"
+        tar_flag=-z; [ "$compression" = zstd ] && tar_flag=--zstd
+        /usr/bin/time -f '%e %U %S' -o "$work/$key.tar.time" tar -C "$tar_root" "$tar_flag" -xf "$archive" 2>/dev/null || true
+        read -r tar_s tar_user tar_sys < "$work/$key.tar.time"
+        restore_s="$(grep -ho "Atmos cache: restored .*" "$log" | grep -o '[0-9.]* s\b' | tail -n 1 | cut -d' ' -f1 || true)"
+        printf '    GNU tar -x of the same archive into an empty folder: %s s (CPU %.1f s); build / tar %.2f; restore (the summary line'"'"'s %s s) / tar %s (load %s)\n' \
+          "$tar_s" "$(awk -v u="$tar_user" -v s="$tar_sys" 'BEGIN { print u + s }')" "$(awk -v a="$seconds" -v b="$tar_s" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+          "${restore_s:-?}" "$(awk -v a="${restore_s:-0}" -v b="$tar_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$(cut -d' ' -f1 /proc/loadavg)"
       fi
       # The root stays until the end (see the hazard at the top): deleting 250,000 files here
       # would slow the next build's file creation (measured: 7 s without, 63-163 s right after).

@@ -183,7 +183,7 @@ public sealed class TrustTests
     {
         using var stream = new MemoryStream(archive);
         var trailer = ArchiveTrailer.Read(stream, Archiving.ArchiveCompression.Gzip)!;
-        var digest = trailer.Find(TrailerTag.ContentDigest)!.Value.ToArray();
+        var digest = trailer.Find(TrailerTag.StoredDigest)!.Value.ToArray();
         var index = archive.AsSpan((int)trailer.DataLength).IndexOf(digest);
         Assert.IsGreaterThanOrEqualTo(0, index);
         archive[trailer.DataLength + index + 7] ^= 0x5a;

@@ -34,7 +34,7 @@ internal static class ArchiveExtractor
             () =>
             {
                 using var archive = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
-                return Extract(archive, Path.GetFullPath(root), options, stopReading: null, trailerFirst: true, cancellationToken);
+                return Extract(archive, Path.GetFullPath(root), options, ArchiveInput.CompleteFile, cancellationToken);
             },
             cancellationToken,
             TaskCreationOptions.LongRunning,
@@ -49,9 +49,12 @@ internal static class ArchiveExtractor
     /// decompression thread, and must end a read that is still waiting for bytes. With
     /// <paramref name="trailerFirst"/> the archive's end can be read at once (its tail was fetched
     /// ahead), so the trailer is read first and an indexed gzip member inflated on every core.
+    /// <paramref name="arrivingDigest"/>, when given, hashes the stored bytes as they arrive (else
+    /// they are hashed once all arrived); either way the digest is checked before the merge.
     /// </summary>
     internal static Task<ArchiveStats> ExtractAsync(
-        Stream archive, string root, ExtractOptions options, Action stopReading, CancellationToken cancellationToken, bool trailerFirst = false)
+        Stream archive, string root, ExtractOptions options, Action stopReading, CancellationToken cancellationToken, bool trailerFirst = false,
+        IArrivingDigest? arrivingDigest = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(root);
@@ -59,13 +62,13 @@ internal static class ArchiveExtractor
         ArgumentNullException.ThrowIfNull(stopReading);
 
         return Task.Factory.StartNew(
-            () => Extract(archive, Path.GetFullPath(root), options, stopReading, trailerFirst, cancellationToken),
+            () => Extract(archive, Path.GetFullPath(root), options, new ArchiveInput(stopReading, trailerFirst, arrivingDigest), cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, Action? stopReading, bool trailerFirst, CancellationToken cancellationToken)
+    private static ArchiveStats Extract(Stream archive, string root, ExtractOptions options, ArchiveInput input, CancellationToken cancellationToken)
     {
         var compression = StoredBytesFailure.Reading(() => ArchiveFormat.Detect(archive));
 
@@ -76,7 +79,7 @@ internal static class ArchiveExtractor
         {
             // Reading the archive into staging is where its own bytes can fail; merging is this machine's part.
             var extracted = StoredBytesFailure.Reading(
-                () => ExtractToStaging(archive, compression, workspace, options, stopReading, trailerFirst, cancellationToken));
+                () => ExtractToStaging(archive, compression, workspace, options, input, cancellationToken));
 
             merger = new RootMerger(workspace.StagingRoot, root, workspace.TrashRoot);
             merger.Merge();
@@ -124,13 +127,17 @@ internal static class ArchiveExtractor
     }
 
     private static StagingExtractor ExtractToStaging(
-        Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, Action? stopReading, bool trailerFirst,
-        CancellationToken cancellationToken)
+        Stream archive, ArchiveCompression compression, ExtractionWorkspace workspace, ExtractOptions options, ArchiveInput input, CancellationToken cancellationToken)
     {
+        var verification = options.Verification ?? EntryVerification.DigestOnly;
         // When the end can be read first (a complete file, or a download that fetched its tail
-        // ahead), an indexed gzip member is inflated on every core; otherwise in order.
-        using var decompressor = trailerFirst
-            ? CompressionStreams.CreateDecompressorOfFile(archive, compression)
+        // ahead), the trailer says which digest to compute, and an indexed gzip member is inflated
+        // on every core; otherwise the archive is read in order and the trailer read last.
+        var early = input.TrailerFirst ? ArchiveTrailer.Read(archive, compression) : null;
+        var verified = input.TrailerFirst && VerifyStoredBytesFirst(archive, early, input.ArrivingDigest, verification, cancellationToken);
+
+        using var decompressor = input.TrailerFirst
+            ? CompressionStreams.CreateDecompressorOfFile(archive, compression, early)
             : CompressionStreams.CreateDecompressor(archive, compression);
         if (decompressor is ParallelGzipReadStream parallel)
         {
@@ -138,7 +145,8 @@ internal static class ArchiveExtractor
         }
 
         using var pipe = new ChunkPipe(PipeChunkSize, PipeChunkCount);
-        var pump = new DecompressionPump(decompressor, pipe);
+        // The tar stream is hashed only for a v1 archive known as such; one found out late is decompressed again (TarStreamDigest).
+        var pump = new DecompressionPump(decompressor, pipe, hashTarStream: RecordedDigest.Of(early)?.Scope == DigestScope.TarStream);
         var pumping = pump.Start();
         var reader = new StrictTarReader(new ChunkPipeReadStream(pipe), options.TarLimits);
         var extractor = new StagingExtractor(reader, workspace.StagingRoot, options, workspace.ModesKeptByCreate, cancellationToken);
@@ -158,7 +166,7 @@ internal static class ArchiveExtractor
         {
             pipe.Abort();
             // The decompression thread may be waiting for archive bytes that are still arriving.
-            stopReading?.Invoke();
+            input.StopReading?.Invoke();
             throw;
         }
         finally
@@ -185,10 +193,54 @@ internal static class ArchiveExtractor
         }
 
         WaitForEnd(archive);
-        // Last check before the merge: the content is what was saved (and, when signing, who saved it).
-        var digest = pump.FinishDigest();
-        (options.Verification ?? EntryVerification.DigestOnly).Check(trailer, digest);
+        if (!verified)
+        {
+            // Last check before the merge: the content is what was saved (and, when signing, who saved it).
+            verification.Check(trailer, ComputeRecordedDigest(archive, compression, trailer, pump, input.ArrivingDigest, cancellationToken));
+        }
+
         return extractor;
+    }
+
+    /// <summary>
+    /// With the trailer known before the data: a v2 digest of a complete archive is checked here,
+    /// before a byte is decompressed (true: verified); one still arriving is told where its data
+    /// ends. An archive without a v2 digest stops the arriving digest.
+    /// </summary>
+    private static bool VerifyStoredBytesFirst(
+        Stream archive, ArchiveTrailer? trailer, IArrivingDigest? arriving, EntryVerification verification, CancellationToken cancellationToken)
+    {
+        if (trailer is null || RecordedDigest.Of(trailer)?.Scope != DigestScope.StoredBytes)
+        {
+            arriving?.Abandon();
+            return false;
+        }
+
+        if (arriving is not null)
+        {
+            arriving.Cover(trailer.DataLength);
+            return false;
+        }
+
+        verification.Check(trailer, StoredDigest.Compute(archive, trailer.DataLength, cancellationToken));
+        return true;
+    }
+
+    /// <summary>The digest of what the trailer's recorded digest covers (empty when it records none).</summary>
+    private static byte[] ComputeRecordedDigest(
+        Stream archive, ArchiveCompression compression, ArchiveTrailer? trailer, DecompressionPump pump, IArrivingDigest? arriving, CancellationToken cancellationToken)
+    {
+        switch (RecordedDigest.Of(trailer)?.Scope)
+        {
+            case DigestScope.StoredBytes:
+                return arriving?.Finish(trailer!.DataLength, cancellationToken) ?? StoredDigest.Compute(archive, trailer!.DataLength, cancellationToken);
+            case DigestScope.TarStream:
+                arriving?.Abandon();
+                return pump.FinishDigest() ?? TarStreamDigest.Compute(archive, compression, cancellationToken);
+            default:
+                arriving?.Abandon();
+                return [];
+        }
     }
 
     /// <summary>
@@ -217,6 +269,12 @@ internal static class ArchiveExtractor
         CacheException or OperationCanceledException => e,
         _ => new CacheArchiveException($"Extracting the cache archive failed, and the root was left as it was: {StoredBytesFailure.Sentence(e.Message)}.", e),
     };
+}
+
+/// <summary>How the archive reaches an extraction: a complete file, or a download still under way.</summary>
+internal sealed record ArchiveInput(Action? StopReading, bool TrailerFirst, IArrivingDigest? ArrivingDigest)
+{
+    public static ArchiveInput CompleteFile { get; } = new(null, TrailerFirst: true, null);
 }
 
 /// <summary>Bounds and logging for an extraction.</summary>

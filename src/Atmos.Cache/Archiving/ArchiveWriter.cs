@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Atmos.Cache.Archiving.Compression;
 using Atmos.Cache.Archiving.Integrity;
@@ -82,16 +81,17 @@ internal static class ArchiveWriter
         {
             var start = output.Position;
             (long Entries, long ContentBytes, long Files) written;
-            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using (var compressor = CompressionStreams.CreateChunkCompressor(output, options.Compression))
+            // The compressed bytes are hashed as they go out (trailer v2): the trailer records their digest.
+            using var stored = new DigestingWriteStream(output);
+            using (var compressor = CompressionStreams.CreateChunkCompressor(stored, options.Compression))
             {
-                var chunks = new ChunkingWriteStream(compressor, cancellationToken, digest);
+                var chunks = new ChunkingWriteStream(compressor, cancellationToken);
                 var tar = new TarOutputStream(chunks, Encoding.UTF8) { IsStreamOwner = false };
                 written = ReadAheadArchiver.Write(root, includes, options.Logger, new TarJobWriter(tar), cancellationToken);
                 // Writes the end-of-archive blocks and the last record.
                 tar.Dispose();
                 chunks.Complete();
-                WriteTrailer(output, options.Compression, [.. compressor.TrailerRecords, .. Seal(digest.GetHashAndReset(), options.Signing)]);
+                WriteTrailer(output, options.Compression, Seal([.. compressor.TrailerRecords, new TrailerRecord(TrailerTag.StoredDigest, stored.FinishDigest())], options.Signing));
             }
 
             output.Flush();
@@ -103,14 +103,16 @@ internal static class ArchiveWriter
         }
     }
 
-    /// <summary>The content digest of the tar stream, and its signature when the entry is signed.</summary>
-    private static IEnumerable<TrailerRecord> Seal(byte[] contentDigest, EntrySigning? signing)
+    /// <summary>The records, followed by their signature when the entry is signed (v2: over every record before it).</summary>
+    private static List<TrailerRecord> Seal(List<TrailerRecord> records, EntrySigning? signing)
     {
-        yield return new TrailerRecord(TrailerTag.ContentDigest, contentDigest);
         if (signing is not null)
         {
-            yield return new TrailerRecord(TrailerTag.Signature, signing.Signer.Sign(contentDigest, signing.Key, signing.Version));
+            var signature = signing.Signer.Sign(DigestScope.StoredBytes, SealedRecords.Digest(records), signing.Key, signing.Version);
+            records.Add(new TrailerRecord(TrailerTag.Signature, signature));
         }
+
+        return records;
     }
 
     /// <summary>Appends the trailer (after the compressed data, where other readers skip it) when there is anything to carry.</summary>
@@ -163,7 +165,7 @@ internal sealed record ArchiveWriteOptions
     /// <summary>Root-relative paths to include; empty means the whole root.</summary>
     public IReadOnlyList<string> Includes { get; init; } = [];
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
-    /// <summary>Signs the entry (its key and version) when set; every archive carries its content digest regardless.</summary>
+    /// <summary>Signs the entry (its key and version) when set; every archive carries the digest of its stored bytes regardless.</summary>
     public EntrySigning? Signing { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Backends;
 using Atmos.Cache.Diagnostics;
 using Atmos.Cache.Streaming;
@@ -42,7 +43,9 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         StreamingDownload download, string root, ExtractOptions options, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         await using var input = new GrowingArchiveReadStream(download.Archive, download.Match.Size, stop.Token);
-        var extracting = StartExtracting(input, root, options, stop);
+        // The stored bytes are hashed as they land, beside the download; held back by the longest trailer until its start is known.
+        using var digest = GrowingArchiveDigest.Start(download.Archive, download.Match.Size, TrailerEncoding.MaxTrailerLength, stop.Token);
+        var extracting = StartExtracting(input, root, options, digest, stop);
 
         // Faulted, not cancelled: a cancellation comes from the caller or from a failed extraction,
         // and the extraction's outcome below tells those apart.
@@ -77,12 +80,13 @@ internal sealed class StreamingRestore(IStreamingRestoreBackend backend, ICacheL
         }
     }
 
-    private static Task<ArchiveStats> StartExtracting(GrowingArchiveReadStream input, string root, ExtractOptions options, CancellationTokenSource stop)
+    private static Task<ArchiveStats> StartExtracting(
+        GrowingArchiveReadStream input, string root, ExtractOptions options, GrowingArchiveDigest digest, CancellationTokenSource stop)
     {
         try
         {
             // A failed extraction cancels the download too, which ends a read waiting for bytes.
-            return ArchiveExtractor.ExtractAsync(input, root, options, stop.Cancel, stop.Token, trailerFirst: input.EndIsReadable);
+            return ArchiveExtractor.ExtractAsync(input, root, options, stop.Cancel, stop.Token, trailerFirst: input.EndIsReadable, arrivingDigest: digest);
         }
         catch (Exception e)
         {

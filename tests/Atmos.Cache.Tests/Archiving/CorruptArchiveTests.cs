@@ -1,4 +1,5 @@
 using Atmos.Cache.Archiving;
+using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Testing;
 
@@ -43,13 +44,22 @@ public sealed class CorruptArchiveTests
     }
 
     [TestMethod]
-    [DataRow(ArchiveCompression.Gzip)]
-    [DataRow(ArchiveCompression.Zstd)]
-    public async Task FlippedBytesAreRefusedAndTheRootIsUnchanged(ArchiveCompression compression)
+    [DataRow(ArchiveCompression.Gzip, true)]
+    [DataRow(ArchiveCompression.Zstd, true)]
+    [DataRow(ArchiveCompression.Gzip, false)]
+    [DataRow(ArchiveCompression.Zstd, false)]
+    public async Task FlippedBytesAreRefusedAndTheRootIsUnchanged(ArchiveCompression compression, bool withTrailer)
     {
         using var temp = new TempFolder();
         var archive = await WriteSample(temp, compression);
         var bytes = File.ReadAllBytes(archive);
+        if (!withTrailer)
+        {
+            // As the Atmos CLI writes them: no digest, so the compression's own checks must refuse it.
+            using var stream = new MemoryStream(bytes);
+            bytes = bytes[..(int)ArchiveTrailer.Read(stream, compression)!.DataLength];
+        }
+
         for (var i = 0; i < 4; i++)
         {
             bytes[bytes.Length / 2 + i] ^= 0x5A;
@@ -59,8 +69,11 @@ public sealed class CorruptArchiveTests
         var root = temp.Combine("root");
         var before = TreeListing.Of(root);
 
-        await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+        var error = await Assert.ThrowsAsync<CacheException>(
             () => ArchiveExtractor.ExtractAsync(archive, root, new ExtractOptions(), CancellationToken.None));
+
+        // With the stored bytes' digest, refused by it before decompressing; without, by the decompression.
+        Assert.IsInstanceOfType(error, withTrailer ? typeof(CacheIntegrityException) : typeof(CacheArchiveException));
 
         TreeListing.AssertSame(before, TreeListing.Of(root));
         Assert.IsFalse(Directory.Exists(root), "the root the extractor created must be removed again");

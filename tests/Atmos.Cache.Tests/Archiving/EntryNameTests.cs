@@ -75,6 +75,19 @@ public sealed class EntryNameTests
     }
 
     [TestMethod]
+    public async Task ALongNameWhoseFirst99BytesEndInAFolderSeparatorRoundTrips()
+    {
+        // As in a NuGet packages folder: microsoft.codeanalysis.analyzers/3.11.0/editorconfig/<46-byte folder>/.editorconfig,
+        // whose 99-byte header stand-in ends in '/', which tar writers and readers take for a folder.
+        using var temp = new TempFolder();
+        const string Start = "pkg.analyzers/3.11.0/editorconfig/";
+        var file = Start + new string('F', 98 - Start.Length) + "/.editorconfig";
+        Assert.AreEqual('/', file[98], "the stand-in is cut after 99 bytes");
+        temp.WriteFile("source/" + file, new string('x', 6234));
+        await AssertRoundTripAsync(temp);
+    }
+
+    [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
     [DataRow(3)]

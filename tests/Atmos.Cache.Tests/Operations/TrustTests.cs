@@ -183,7 +183,7 @@ public sealed class TrustTests
 
     private static long IndexOfDigest(byte[] archive, ArchiveTrailer trailer)
     {
-        var digest = trailer.Find(TrailerTag.ContentDigest)!.Value.ToArray();
+        var digest = trailer.Find(TrailerTag.StoredDigest)!.Value.ToArray();
         var index = archive.AsSpan((int)trailer.DataLength).IndexOf(digest);
         Assert.IsGreaterThanOrEqualTo(0, index);
         return trailer.DataLength + index + 5;

@@ -1,16 +1,13 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 namespace Atmos.Cache.Archiving.Compression;
 
 /// <summary>
 /// The write end that the tar writer sees: collects bytes into whole chunks for a
 /// <see cref="ChunkCompressor"/>. Flush does nothing on purpose: SharpZipLib's TarOutputStream
 /// flushes after every 10 KB record, and cutting chunks (or compressor blocks) there would make the
-/// archive slower to write and bigger. <see cref="Complete"/> ends the stream. With a
-/// <paramref name="digest"/>, every chunk is hashed as it is handed over (one pass over bytes that
-/// are in cache anyway), so the archive's content digest costs no extra read.
+/// archive slower to write and bigger. <see cref="Complete"/> ends the stream.
 /// </summary>
-internal sealed class ChunkingWriteStream(ChunkCompressor compressor, CancellationToken cancellationToken, IncrementalHash? digest = null) : Stream
+internal sealed class ChunkingWriteStream(ChunkCompressor compressor, CancellationToken cancellationToken) : Stream
 {
     private byte[]? _chunk;
     private int _filled;
@@ -69,7 +66,6 @@ internal sealed class ChunkingWriteStream(ChunkCompressor compressor, Cancellati
         var filled = _filled;
         _chunk = null;
         _filled = 0;
-        digest?.AppendData(chunk, 0, filled);
         compressor.Submit(chunk, filled, cancellationToken);
     }
 }

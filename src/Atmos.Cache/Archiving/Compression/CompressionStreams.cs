@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Atmos.Cache.Archiving.Compression.Deflate;
 using Atmos.Cache.Archiving.Compression.Zstd;
 using Atmos.Cache.Archiving.Trailer;
 using ZstdSharp;
@@ -49,12 +50,16 @@ internal static class CompressionStreams
     /// A decompressing stream over a complete, seekable archive file (left open on dispose): an
     /// indexed gzip member is inflated on every core, anything else as <see cref="CreateDecompressor"/> does.
     /// </summary>
-    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression)
+    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression) =>
+        CreateDecompressorOfFile(archive, compression, ArchiveTrailer.Read(archive, compression));
+
+    /// <summary>As <see cref="CreateDecompressorOfFile(Stream, ArchiveCompression)"/>, with the archive's <paramref name="trailer"/> already read.</summary>
+    public static Stream CreateDecompressorOfFile(Stream archive, ArchiveCompression compression, ArchiveTrailer? trailer)
     {
         if (compression == ArchiveCompression.Gzip
-            && GzipChunkIndex.TryRead(archive, ArchiveTrailer.Read(archive, compression), MaxIndexedChunkLength) is { } index)
+            && GzipChunkIndex.TryRead(archive, trailer, MaxIndexedChunkLength) is { } index)
         {
-            return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers));
+            return new ParallelGzipReadStream(archive, index, Math.Clamp(Environment.ProcessorCount, 1, MaxInflateWorkers), SystemLibdeflate.Functions);
         }
 
         return CreateDecompressor(archive, compression);

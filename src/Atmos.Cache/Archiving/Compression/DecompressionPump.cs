@@ -5,26 +5,27 @@ namespace Atmos.Cache.Archiving.Compression;
 /// <summary>
 /// Runs a decompressor on its own thread and feeds its output into a <see cref="ChunkPipe"/>, so
 /// decompression overlaps with writing files. Counts the bytes it produced (for the gzip size check)
-/// and hashes them (for the content digest check).
+/// and, only when asked to (a v1 archive records the tar stream's digest), hashes them.
 /// </summary>
 internal sealed class DecompressionPump
 {
     private readonly Stream _decompressor;
     private readonly ChunkPipe _pipe;
-    private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _digest;
 
-    public DecompressionPump(Stream decompressor, ChunkPipe pipe)
+    public DecompressionPump(Stream decompressor, ChunkPipe pipe, bool hashTarStream)
     {
         _decompressor = decompressor;
         _pipe = pipe;
+        _digest = hashTarStream ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     }
 
-    /// <summary>SHA-256 of every decompressed byte; call once, after the pipe reported its end.</summary>
-    public byte[] FinishDigest()
+    /// <summary>SHA-256 of every decompressed byte, or null when not hashed; call once, after the pipe reported its end.</summary>
+    public byte[]? FinishDigest()
     {
         using (_digest)
         {
-            return _digest.GetHashAndReset();
+            return _digest?.GetHashAndReset();
         }
     }
 
@@ -58,7 +59,7 @@ internal sealed class DecompressionPump
                 if (filled > 0)
                 {
                     // Before publishing: the consumer owns the buffer from then on.
-                    _digest.AppendData(buffer, 0, filled);
+                    _digest?.AppendData(buffer, 0, filled);
                     _pipe.Publish(buffer, filled);
                 }
 

@@ -6,8 +6,10 @@ namespace Atmos.Cache.Archiving.Integrity;
 
 /// <summary>
 /// Signs and checks cache entries with the secret of <c>ATMOS_CI_CACHE_SIGNING_KEY</c>: an
-/// HMAC-SHA-256 over the archive's content digest, the entry's key and its version namespace, so a
-/// signed archive cannot be replayed under another key. The secret never leaves this type (its text
+/// HMAC-SHA-256 over the archive's digest, the entry's key and its version namespace, so a signed
+/// archive cannot be replayed under another key. v2 signs the digest of the trailer's records (which
+/// hold the stored bytes' digest and the chunk index: <see cref="SealedRecords"/>); v1, still
+/// checked, signed the tar stream's digest. Each has its own domain string. The secret never leaves this type (its text
 /// form is redacted), so a configuration record that holds a signer can be printed safely.
 /// </summary>
 public sealed class EntrySigner
@@ -18,8 +20,9 @@ public sealed class EntrySigner
     /// <summary>Length of a signature in bytes.</summary>
     public const int SignatureLength = 32;
 
-    // Separates this use of the secret from any other the team may make of it.
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("atmos-cache-entry-signature-v1");
+    // Separates this use of the secret from any other the team may make of it, and v1 from v2.
+    private static readonly byte[] DomainV1 = Encoding.ASCII.GetBytes("atmos-cache-entry-signature-v1");
+    private static readonly byte[] DomainV2 = Encoding.ASCII.GetBytes("atmos-cache-entry-signature-v2");
 
     private readonly byte[] _secret;
 
@@ -37,30 +40,34 @@ public sealed class EntrySigner
         return string.IsNullOrWhiteSpace(secret) ? null : new EntrySigner(secret.Trim());
     }
 
-    /// <summary>The signature of an entry with this content digest, key and version.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> contentDigest, string key, string version)
+    /// <summary>
+    /// The signature of an entry with this key and version over <paramref name="digest"/>: with
+    /// <see cref="DigestScope.StoredBytes"/> the <see cref="SealedRecords"/> digest of a v2 trailer,
+    /// with <see cref="DigestScope.TarStream"/> a v1 trailer's content digest.
+    /// </summary>
+    internal byte[] Sign(DigestScope scope, ReadOnlySpan<byte> digest, string key, string version)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(version);
-        return HMACSHA256.HashData(_secret, Message(contentDigest, key, version));
+        return HMACSHA256.HashData(_secret, Message(scope == DigestScope.StoredBytes ? DomainV2 : DomainV1, digest, key, version));
     }
 
     /// <summary>Whether <paramref name="signature"/> is this secret's signature of the entry (compared in constant time).</summary>
-    public bool Verify(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> contentDigest, string key, string version) =>
+    internal bool Verify(DigestScope scope, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> digest, string key, string version) =>
         signature.Length == SignatureLength
-        && CryptographicOperations.FixedTimeEquals(signature, Sign(contentDigest, key, version));
+        && CryptographicOperations.FixedTimeEquals(signature, Sign(scope, digest, key, version));
 
     public override string ToString() => "EntrySigner(secret redacted)";
 
     /// <summary>Each part length-prefixed, so no two (digest, key, version) triples give the same message.</summary>
-    private static byte[] Message(ReadOnlySpan<byte> digest, string key, string version)
+    private static byte[] Message(byte[] domain, ReadOnlySpan<byte> digest, string key, string version)
     {
         var keyBytes = Encoding.UTF8.GetBytes(key);
         var versionBytes = Encoding.UTF8.GetBytes(version);
-        var message = new byte[Domain.Length + (3 * sizeof(int)) + digest.Length + keyBytes.Length + versionBytes.Length];
+        var message = new byte[domain.Length + (3 * sizeof(int)) + digest.Length + keyBytes.Length + versionBytes.Length];
         var span = message.AsSpan();
-        Domain.CopyTo(span);
-        span = span[Domain.Length..];
+        domain.CopyTo(span);
+        span = span[domain.Length..];
         foreach (var part in new[] { digest.ToArray(), keyBytes, versionBytes })
         {
             BinaryPrimitives.WriteInt32BigEndian(span, part.Length);

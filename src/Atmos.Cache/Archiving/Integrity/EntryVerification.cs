@@ -1,14 +1,14 @@
-using System.Security.Cryptography;
 using Atmos.Cache.Archiving.Trailer;
 using Atmos.Cache.Errors;
 
 namespace Atmos.Cache.Archiving.Integrity;
 
 /// <summary>
-/// Checks a restored archive before anything reaches the root: the content digest its trailer
-/// carries against the digest of the bytes actually decompressed, then (with a signer) the
-/// signature over that digest, the matched key and the version. Archives without a digest (the
-/// Atmos CLI's, older ones) pass the digest check; without a signer every signature is ignored.
+/// Checks a restored archive before anything reaches the root: the digest its trailer records
+/// against the digest of the bytes actually read (v2: the stored bytes, checked before decompressing
+/// where the whole archive is at hand; v1: the decompressed tar stream), then (with a signer) the
+/// signature. Archives without a digest (the Atmos CLI's) pass the digest check; without a signer
+/// every signature is ignored.
 /// </summary>
 internal sealed record EntryVerification
 {
@@ -28,14 +28,15 @@ internal sealed record EntryVerification
     public bool RequireSignature { get; init; } = true;
 
     /// <summary>
-    /// Throws <see cref="CacheIntegrityException"/> when the content does not match its digest, and
-    /// <see cref="CacheUntrustedEntryException"/> when the signature is missing (and required) or wrong.
+    /// Throws <see cref="CacheIntegrityException"/> when the bytes do not match the recorded digest
+    /// (<paramref name="computed"/> is the digest of the scope <see cref="RecordedDigest.Of"/> names;
+    /// unused when the archive records none), and <see cref="CacheUntrustedEntryException"/> when the
+    /// signature is missing (and required) or wrong.
     /// </summary>
-    public void Check(ArchiveTrailer? trailer, ReadOnlySpan<byte> contentDigest)
+    public void Check(ArchiveTrailer? trailer, ReadOnlySpan<byte> computed)
     {
-        var recorded = trailer?.Find(TrailerTag.ContentDigest);
-        if (recorded is { } digest
-            && (digest.Length != SHA256.HashSizeInBytes || !CryptographicOperations.FixedTimeEquals(digest.Span, contentDigest)))
+        var recorded = RecordedDigest.Of(trailer);
+        if (recorded is not null && !recorded.Matches(computed))
         {
             throw new CacheIntegrityException(Key ?? "",
                 $"The cache entry{Named} is corrupt: its content does not match the SHA-256 digest it was saved with. It was not restored; the root is unchanged.");
@@ -58,7 +59,8 @@ internal sealed record EntryVerification
             return;
         }
 
-        if (!Signer.Verify(signature.Value.Span, recorded.Value.Span, Key, Version))
+        var signed = recorded.Scope == DigestScope.StoredBytes ? SealedRecords.Digest(trailer!.Records) : recorded.Value.ToArray();
+        if (!Signer.Verify(recorded.Scope, signature.Value.Span, signed, Key, Version))
         {
             throw new CacheUntrustedEntryException(Key,
                 $"The cache entry '{Key}' is signed with another key than {EntrySigner.Variable} (or was altered): it counts as a miss.");

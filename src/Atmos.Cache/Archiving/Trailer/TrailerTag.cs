@@ -6,10 +6,16 @@ namespace Atmos.Cache.Archiving.Trailer;
 /// </summary>
 internal readonly record struct TrailerTag(byte First, byte Second)
 {
-    /// <summary>SHA-256 of the uncompressed tar stream (32 bytes).</summary>
+    /// <summary>
+    /// Trailer v2: SHA-256 of the archive's stored bytes before the trailer, i.e. the compressed data
+    /// (32 bytes). What archives are written with: it can be checked as the bytes arrive, before anything is decompressed.
+    /// </summary>
+    public static TrailerTag StoredDigest { get; } = new((byte)'A', (byte)'C');
+
+    /// <summary>Trailer v1: SHA-256 of the uncompressed tar stream (32 bytes). Still read and checked; no longer written.</summary>
     public static TrailerTag ContentDigest { get; } = new((byte)'A', (byte)'D');
 
-    /// <summary>HMAC-SHA-256 signature of the entry (32 bytes).</summary>
+    /// <summary>HMAC-SHA-256 signature of the entry over its digest (32 bytes): v2 over the stored digest, v1 over the content digest.</summary>
     public static TrailerTag Signature { get; } = new((byte)'A', (byte)'S');
 
     /// <summary>A piece of the gzip chunk index (where independently inflatable chunks start).</summary>

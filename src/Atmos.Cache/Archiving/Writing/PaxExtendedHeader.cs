@@ -33,6 +33,12 @@ internal static class PaxExtendedHeader
         {
             Add(ref records, "path", header.Name);
             header.Name = StandIn(header.Name);
+            // A stand-in ending in '/' would make a file a folder (SharpZipLib then writes size 0 and
+            // readers ignore the size); a NuGet packages folder has such long names.
+            if (header.TypeFlag != TarHeader.LF_DIR && header.Name.EndsWith('/'))
+            {
+                header.Name = header.Name[..^1] + "_";
+            }
         }
 
         if (!string.IsNullOrEmpty(header.LinkName) && !FitsUstar(header.LinkName))
