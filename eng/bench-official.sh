@@ -235,7 +235,7 @@ if [ -n "$transfer" ]; then
   for round in $(seq 0 "$runs"); do
     log "round $round of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
     order=("${!specs[@]}")
-    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | tac))
+    [ $((round % 2)) = 1 ] && order=($(printf '%s\n' "${order[@]}" | reverse_lines))
     for i in "${order[@]}"; do
       k="bench-$$-r$round-t$i"
       measure "save t$i" "$round" -- env ATMOS_BENCH_TRANSFER="${specs[$i]}" "$bench_out/Atmos.Cache.Bench" save "$corpus" github "$k" gzip

@@ -14,6 +14,9 @@ dir="${1:?usage: nuget-solution.sh <dir>}"
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 
+# replace_in FILE FROM TO: every FROM (an awk pattern) becomes TO (\n for a new line), with POSIX tools.
+replace_in() { awk -v from="$2" -v to="$3" '{ gsub(from, to) } 1' "$1" > "$1.tmp" && mv "$1.tmp" "$1"; }
+
 # project <relative folder> <name> <sdk> <package=version>... [-- <project reference>...]
 project() {
   local folder="$1" name="$2" sdk="$3"
@@ -59,8 +62,8 @@ project src/NuGetCorpus.Domain NuGetCorpus.Domain Microsoft.NET.Sdk \
 # its package graph is the long tail of small packages that makes a packages folder many files.
 project src/NuGetCorpus.Contracts NuGetCorpus.Contracts Microsoft.NET.Sdk \
   Microsoft.Extensions.Configuration.Json=2.2.0 Microsoft.Extensions.Logging=2.2.0 Microsoft.Extensions.Http=2.2.0 Microsoft.AspNetCore.Http.Abstractions=2.2.0
-sed -i 's|<TargetFramework>net10.0</TargetFramework>|<TargetFramework>netstandard2.0</TargetFramework>\n    <LangVersion>latest</LangVersion>|; s|<ImplicitUsings>enable</ImplicitUsings>|<ImplicitUsings>disable</ImplicitUsings>|' \
-  "$dir/src/NuGetCorpus.Contracts/NuGetCorpus.Contracts.csproj"
+replace_in "$dir/src/NuGetCorpus.Contracts/NuGetCorpus.Contracts.csproj" "<TargetFramework>net10.0</TargetFramework>" "<TargetFramework>netstandard2.0</TargetFramework>\n    <LangVersion>latest</LangVersion>"
+replace_in "$dir/src/NuGetCorpus.Contracts/NuGetCorpus.Contracts.csproj" "<ImplicitUsings>enable</ImplicitUsings>" "<ImplicitUsings>disable</ImplicitUsings>"
 
 project src/NuGetCorpus.Data NuGetCorpus.Data Microsoft.NET.Sdk \
   Microsoft.EntityFrameworkCore=10.0.15 Npgsql.EntityFrameworkCore.PostgreSQL=10.0.3 Dapper=2.1.86 \
@@ -81,7 +84,7 @@ project tests/NuGetCorpus.Tests NuGetCorpus.Tests Microsoft.NET.Sdk \
   -- ../../src/NuGetCorpus.Services/NuGetCorpus.Services.csproj
 # A web project's entry point, and the test project is a test project.
 printf 'var app = WebApplication.CreateBuilder(args).Build();\napp.MapGet("/", () => NuGetCorpus.Services.Marker.Name);\napp.Run();\n' > "$dir/src/NuGetCorpus.Api/Program.cs"
-sed -i 's|<Nullable>enable</Nullable>|<Nullable>enable</Nullable>\n    <IsPackable>false</IsPackable>\n    <IsTestProject>true</IsTestProject>|' "$dir/tests/NuGetCorpus.Tests/NuGetCorpus.Tests.csproj"
+replace_in "$dir/tests/NuGetCorpus.Tests/NuGetCorpus.Tests.csproj" "<Nullable>enable</Nullable>" "<Nullable>enable</Nullable>\n    <IsPackable>false</IsPackable>\n    <IsTestProject>true</IsTestProject>"
 
 cat > "$dir/NuGetCorpus.slnx" <<'SLN'
 <Solution>

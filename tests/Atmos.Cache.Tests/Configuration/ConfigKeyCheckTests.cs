@@ -83,7 +83,7 @@ public sealed class ConfigKeyCheckTests
                 local_dir: ../store
                 s3: { bucket: b, prefix: p/, region: r, endpoint: 'http://127.0.0.1:9', path_style: true }
                 azure: { container: c, prefix: p/, account_url: 'https://a.blob.core.windows.net' }
-                nuget: { enabled: true, root: nuget, key: n, restore_keys: [n-], paths: [x] }
+                nuget: { enabled: true, root: nuget, key: n, restore_keys: [n-] }
                 caches: []
             toolchain: { lock_file: toolchain.lock.yaml }
             """);
