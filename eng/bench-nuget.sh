@@ -204,17 +204,7 @@ done
   echo
   echo "| Row | Wall s median (min-max) | CPU s median: process / machine | Paired wall ratio (median, min-max) |"
   echo "|---|---|---|---|"
-  awk -F'\t' '
-    function median(list,   n, v, i, j, t) {
-      n = split(list, v, " ")
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-    }
-    function minmax(list,   n, v, i, lo, hi) {
-      n = split(list, v, " "); lo = hi = v[1]
-      for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
-      return sprintf("%.2f-%.2f", lo, hi)
-    }
+  awk -F'\t' -f "$repo/eng/lib/stats.awk" -f /dev/stdin "$results" <<'AWK'
     function ratio(a, b,   r, list) { list = ""; for (r in rounds) if ((a, r) in wall && (b, r) in wall) list = list " " wall[a, r] / wall[b, r]; return list == "" ? "" : sprintf("**%.2f** (%s)", median(list), minmax(list)) }
     $2 > 0 { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; proc[$1] = proc[$1] " " $4; mach[$1] = mach[$1] " " $5; rounds[$2] = 1 }
     END {
@@ -227,15 +217,12 @@ done
         if (name == "first sdk") note = "vs without " ratio(name, "first without")
         printf "| %s | %.2f (%s) | %.2f / %.2f | %s |\n", name, median(walls[name]), minmax(walls[name]), median(proc[name]), median(mach[name]), note
       }
-    }' "$results"
-  echo
-  awk -F'\t' '
-    function median(list,   n, v, i, j, t) {
-      n = split(list, v, " ")
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     }
+AWK
+  echo
+  [ -f "$work/merge.tsv" ] && awk -F'\t' -f "$repo/eng/lib/stats.awk" -f /dev/stdin "$work/merge.tsv" <<'AWK'
     { empty = empty " " $3; full = full " " $4; ratios = ratios " " ($3 > 0 ? $4 / $3 : 0) }
-    END { if (NR) printf "The NuGet cache'"'"'s own restore (its summary line), median of %d: into an empty folder %.2f s, over a folder that holds the packages %.2f s; paired ratio **%.2f**\n", NR, median(empty), median(full), median(ratios) }' "$work/merge.tsv" 2>/dev/null || true
+    END { if (NR) printf "The NuGet cache's own restore (its summary line), median of %d: into an empty folder %.2f s, over a folder that holds the packages %.2f s; paired ratio **%.2f**\n", NR, median(empty), median(full), median(ratios) }
+AWK
 } | tee "$work/report.md"
 log "report: $work/report.md"
