@@ -148,7 +148,7 @@ for case in $cases; do
       fi
 
       printf '%-16s %-5s %-7s %-9s %7s %7s %8s  %s/%s\n' "$case" "$compression" "$backend" "$outcome" "$seconds" "$cpu_s" "$peak_mb" "$load_before" "$load_after"
-      { grep -ho "Atmos cache [atmos]: restored .*" "$log" || true; } | sort -u | sed 's/^/    /' | cut -c1-200
+      { grep -ho "Atmos cache \[atmos\]: restored .*" "$log" || true; } | sort -u | sed 's/^/    /' | cut -c1-200
       { grep -ho "warning ATMOSCACHE00[0-9].*" "$log" || true; } | sed -e 's/ \[[^]]*\]$//' | sort -u | sed 's/^/    /' | cut -c1-400
       if [ "$outcome" != "$expected" ] || awk -v s="$seconds" -v b="$budget_s" 'BEGIN { exit !(s > b) }' || [ "$peak_mb" -gt "$budget_mb" ]; then
         failures=$((failures + 1))
@@ -163,7 +163,7 @@ for case in $cases; do
         tar_flag=-z; [ "$compression" = zstd ] && tar_flag=--zstd
         /usr/bin/time -f '%e %U %S' -o "$work/$key.tar.time" tar -C "$tar_root" "$tar_flag" -xf "$archive" 2>/dev/null || true
         read -r tar_s tar_user tar_sys < "$work/$key.tar.time"
-        restore_s="$(grep -ho "Atmos cache: restored .*" "$log" | grep -o '[0-9.]* s\b' | tail -n 1 | cut -d' ' -f1 || true)"
+        restore_s="$(grep -ho "Atmos cache \[atmos\]: restored .*" "$log" | grep -o '[0-9.]* s\b' | tail -n 1 | cut -d' ' -f1 || true)"
         printf '    GNU tar -x of the same archive into an empty folder: %s s (CPU %.1f s); build / tar %.2f; restore (the summary line'"'"'s %s s) / tar %s (load %s)\n' \
           "$tar_s" "$(awk -v u="$tar_user" -v s="$tar_sys" 'BEGIN { print u + s }')" "$(awk -v a="$seconds" -v b="$tar_s" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
           "${restore_s:-?}" "$(awk -v a="${restore_s:-0}" -v b="$tar_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$(cut -d' ' -f1 /proc/loadavg)"
