@@ -34,7 +34,7 @@ build() { # $1 = run name, then extra build arguments
   echo "== $name: dotnet build LocalRoundTrip.slnx $* (backend $backend)"
   dotnet build LocalRoundTrip.slnx -p:AtmosCacheSampleVersion="$version" "${cache_args[@]}" -nodeReuse:false -v:n "$@" > "$work/$name.log" 2>&1 \
     || { tail -40 "$work/$name.log"; echo "build failed; full log: $work/$name.log"; exit 1; }
-  grep -E 'Atmos cache:|Sample:|warning ATMOSCACHE' "$work/$name.log" | sed -E 's/^ +//; s/^[0-9]+>//'
+  grep -E 'Atmos cache( \[[^]]+\])?:|Sample:|warning ATMOSCACHE' "$work/$name.log" | sed -E 's/^ +//; s/^[0-9]+>//'
 }
 
 tree() { # the root's content: path, type, mode, mtime (whole seconds, as tar keeps it; not for links), size, link target
