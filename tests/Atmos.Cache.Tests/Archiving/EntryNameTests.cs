@@ -88,6 +88,19 @@ public sealed class EntryNameTests
     }
 
     [TestMethod]
+    public async Task ALongNameWhosePaxHeaderNameCutEndsInAFolderSeparatorRoundTrips()
+    {
+        // The PAX record block's own header is named "PaxHeaders/<name>", cut to 99 bytes: seen saving
+        // a real NuGet packages folder, where that cut ended in '/' and the block was written as a folder.
+        using var temp = new TempFolder();
+        const string Start = "pkg.analyzers/3.11.0/editorconfig/";
+        var file = Start + new string('G', 98 - "PaxHeaders/".Length - Start.Length) + "/" + new string('h', 80) + ".editorconfig";
+        Assert.AreEqual('/', ("PaxHeaders/" + file)[98], "the PAX header's stand-in is cut after 99 bytes");
+        temp.WriteFile("source/" + file, new string('x', 4321));
+        await AssertRoundTripAsync(temp);
+    }
+
+    [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
     [DataRow(3)]

@@ -32,19 +32,13 @@ internal static class PaxExtendedHeader
         if (!FitsUstar(header.Name))
         {
             Add(ref records, "path", header.Name);
-            header.Name = StandIn(header.Name);
-            // A stand-in ending in '/' would make a file a folder (SharpZipLib then writes size 0 and
-            // readers ignore the size); a NuGet packages folder has such long names.
-            if (header.TypeFlag != TarHeader.LF_DIR && header.Name.EndsWith('/'))
-            {
-                header.Name = header.Name[..^1] + "_";
-            }
+            header.Name = StandIn(header.Name, folder: header.TypeFlag == TarHeader.LF_DIR);
         }
 
         if (!string.IsNullOrEmpty(header.LinkName) && !FitsUstar(header.LinkName))
         {
             Add(ref records, "linkpath", header.LinkName);
-            header.LinkName = StandIn(header.LinkName);
+            header.LinkName = StandIn(header.LinkName, folder: true);
         }
 
         if (header.Size > MaxUstarSize)
@@ -61,7 +55,7 @@ internal static class PaxExtendedHeader
         var header = new TarHeader
         {
             // As GNU tar and Go name it: a folder "PaxHeaders" beside the entry's (stand-in) name.
-            Name = StandIn("PaxHeaders/" + entry.Name.TrimEnd('/')),
+            Name = StandIn("PaxHeaders/" + entry.Name.TrimEnd('/'), folder: false),
             TypeFlag = TarHeader.LF_XHDR,
             Mode = 0x1A4,
             ModTime = entry.ModTime,
@@ -77,8 +71,12 @@ internal static class PaxExtendedHeader
     private static bool FitsUstar(string value) =>
         value.Length <= TarHeader.NAMELEN && Ascii.IsValid(value) && !value.Contains('\0');
 
-    /// <summary>The value cut to 99 bytes, with every non-ASCII or control character as '_'.</summary>
-    private static string StandIn(string value)
+    /// <summary>
+    /// The value cut to 99 bytes, with every non-ASCII or control character as '_'. Outside a folder's
+    /// own name it never ends in '/': SharpZipLib takes such an entry for a folder and writes size 0
+    /// (a NuGet packages folder has names whose 99-byte cut ends there).
+    /// </summary>
+    private static string StandIn(string value, bool folder)
     {
         var standIn = new StringBuilder(Math.Min(value.Length, StandInLength));
         foreach (var c in value)
@@ -89,6 +87,11 @@ internal static class PaxExtendedHeader
             }
 
             standIn.Append(c is >= ' ' and < (char)0x7F ? c : '_');
+        }
+
+        if (!folder && standIn.Length > 0 && standIn[^1] == '/')
+        {
+            standIn[^1] = '_';
         }
 
         return standIn.ToString();
