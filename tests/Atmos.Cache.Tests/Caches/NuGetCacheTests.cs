@@ -121,6 +121,38 @@ public sealed class NuGetCacheTests
     }
 
     [TestMethod]
+    public void TheSaveKeepsTheVersionsNuGetReadsOnItsWayToTheGraphButNotStaleOnes()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Combine("packages");
+        void Package(string id, string version, params (string Id, string Range)[] dependencies)
+        {
+            var items = string.Concat(dependencies.Select(d => "<dependency id='" + d.Id + "' version='" + d.Range + "' />"));
+            temp.WriteFile($"packages/{id}/{version}/{id}.nuspec",
+                $"<package><metadata><id>{id}</id><version>{version}</version><dependencies><group targetFramework='net8.0'>{items}</group></dependencies></metadata></package>");
+        }
+
+        Package("lib.a", "1.0.0", ("Lib.B", "[1.0.0, )"));
+        Package("lib.b", "1.0.0", ("Lib.C", "1.5"));
+        Package("lib.b", "2.0.0");
+        Package("lib.c", "1.0.0");
+        Package("lib.c", "1.5.0");
+        Package("lib.old", "0.9.0");
+        // The graph NuGet kept: lib.a and lib.b 2.0.0 (a direct reference wins over lib.a's >= 1.0.0).
+        var assets = temp.WriteFile("obj/project.assets.json", """
+            {
+              "libraries": { "Lib.A/1.0.0": { "type": "package", "path": "lib.a/1.0.0" }, "Lib.B/2.0.0": { "type": "package", "path": "lib.b/2.0.0" } },
+              "project": { "frameworks": { "net10.0": { "dependencies": { "Lib.A": { "version": "[1.0.0, )" }, "Lib.B": { "version": "[2.0.0, )" } } } } }
+            }
+            """);
+
+        var selection = NuGetSaveSelection.Select(root, [assets]);
+        CollectionAssert.AreEqual(new[] { "lib.a/1.0.0", "lib.b/1.0.0", "lib.b/2.0.0", "lib.c/1.5.0" }, selection.Includes.ToArray(),
+            "lib.b 1.0.0 is read for lib.a's range, and lib.c 1.5.0 for lib.b 1.0.0's: NuGet reads both before it settles");
+        CollectionAssert.AreEqual(new[] { "lib.c/1.0.0", "lib.old/0.9.0" }, selection.LeftOut.ToArray(), "versions no range reaches are stale");
+    }
+
+    [TestMethod]
     public void OnlyCompletelyInstalledPackagesAreKeptOnRestore()
     {
         using var temp = new TempFolder();

@@ -83,6 +83,42 @@ internal static class NuGetAssets
         return folders;
     }
 
+    /// <summary>The project's own package references (id and version range, every framework) the assets file records.</summary>
+    public static IReadOnlyList<(string Id, string Range)> References(string assetsFile)
+    {
+        var references = new List<(string Id, string Range)>();
+        try
+        {
+            using var stream = File.OpenRead(assetsFile);
+            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
+            if (document.RootElement.TryGetProperty("project", out var project) && project.ValueKind == JsonValueKind.Object
+                && project.TryGetProperty("frameworks", out var frameworks) && frameworks.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var framework in frameworks.EnumerateObject())
+                {
+                    if (framework.Value.ValueKind == JsonValueKind.Object
+                        && framework.Value.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var dependency in dependencies.EnumerateObject())
+                        {
+                            if (dependency.Value.ValueKind == JsonValueKind.Object
+                                && dependency.Value.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String)
+                            {
+                                references.Add((dependency.Name, version.GetString()!));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return [];
+        }
+
+        return references;
+    }
+
     private static IEnumerable<string> DownloadDependencies(JsonElement root)
     {
         if (!root.TryGetProperty("project", out var project) || project.ValueKind != JsonValueKind.Object

@@ -25,6 +25,7 @@ public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int Pack
     public static NuGetSaveSelection Select(string packagesFolder, IEnumerable<string> assetsFiles, string? baseDirectory = null)
     {
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var references = new List<(string Id, string Range)>();
         var anyAssets = false;
         foreach (var file in assetsFiles)
         {
@@ -32,7 +33,14 @@ public sealed record NuGetSaveSelection(IReadOnlyList<string> Includes, int Pack
             {
                 anyAssets = true;
                 used.UnionWith(NuGetAssets.PackageFolders(file));
+                references.AddRange(NuGetAssets.References(file));
             }
+        }
+
+        if (anyAssets)
+        {
+            // The versions NuGet reads on its way to the graph it keeps: without them it asks its feeds again.
+            used.UnionWith(new NuGetDependencyWalk(packagesFolder).From([.. used], references));
         }
 
         if (anyAssets && !string.IsNullOrEmpty(baseDirectory))
