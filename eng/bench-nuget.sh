@@ -13,11 +13,18 @@
 # and the save). The cache service is the emulator (tests/Atmos.Cache.Emulator, --direct-blobs) over
 # Azurite, both on this machine. Prints per row the median wall time, process and machine CPU, and
 # the paired ratios; the figures go in docs/performance.md.
+# Both NuGet's feed and the cache store are a loopback hop away here, which no CI runner has: by
+# default every byte of both goes through one shaped link (eng/lib/shaped-link.mjs) with a hosted
+# runner's bandwidth and latency, the same for all three set-ups (NuGet through HTTPS_PROXY, the
+# cache's blobs through a forwarder in front of Azurite).
 #
 # usage: eng/bench-nuget.sh [--runs N] [--first-runs N] [--work DIR] [--keep]
 #   --runs N        timed second-run rounds (default 4)
 #   --first-runs N  timed first-run pairs (default 2; 0 skips them)
 #   --work DIR      where the solutions and run folders go (default: <temp>/atmos-bench-nuget)
+#   --link R,L      the link: R MB/s each way, L ms one-way latency (default 60,10: the 50-90 MB/s
+#                   hosted runners see from the cache store, actions/cache#928 and #944); "none"
+#                   for the bare loopback
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,12 +34,14 @@ runs=4
 first_runs=2
 keep=0
 work="$(dirname "$(mktemp -u)")/atmos-bench-nuget"
+link="60,10"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --first-runs) first_runs="$2"; shift ;;
     --work) work="$2"; shift ;;
     --keep) keep=1 ;;
+    --link) link="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -94,6 +103,24 @@ XML
 # The official recipe's key, as a workflow writes it: hashFiles('**/*.csproj').
 official_key="nuget-official-$(cd "$work/plain" && find . -name '*.csproj' | LC_ALL=C sort | xargs cat | sha256_hex | cut -c1-16)"
 
+proxy_env=()
+if [ "$link" != none ]; then
+  link_port="$(free_port)"
+  # Called by start_github_services once Azurite listens: the link goes in front of it, and serves
+  # NuGet's feed as an HTTPS proxy.
+  azurite_front() {
+    azurite_front_port="$(free_port)"
+    mkdir -p "$work/services"
+    node "$repo/eng/lib/shaped-link.mjs" --rate "${link%,*}" --latency-ms "${link#*,}" \
+      --connect "$link_port" --forward "$azurite_front_port=127.0.0.1:$1" >"$work/services/link.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "$azurite_front_port" "the shaped link"
+    log "the shaped link: $(head -n 1 "$work/services/link.log")"
+  }
+  # NO_PROXY: the cache store's URLs are on 127.0.0.1 and reach the link through its forwarder
+  # (the Azure SDK in @actions/cache would otherwise send plain-HTTP requests to the CONNECT proxy).
+  proxy_env=(HTTPS_PROXY="http://127.0.0.1:$link_port" NO_PROXY=127.0.0.1,localhost)
+fi
 log "starting Azurite and the cache service emulator"
 start_github_services "$work/services" --direct-blobs
 
@@ -117,7 +144,7 @@ measure() {
   sync
   local before
   before=$(busy_ticks)
-  if ! (cd "$folder" && exec env $(cat "$work/services/github.env") NUGET_PACKAGES="$run/packages" NUGET_HTTP_CACHE_PATH="$run/http" \
+  if ! (cd "$folder" && exec env $(cat "$work/services/github.env") "${proxy_env[@]}" NUGET_PACKAGES="$run/packages" NUGET_HTTP_CACHE_PATH="$run/http" \
         /usr/bin/time -f '%e %U %S' -o "$run/time.txt" "$@") > "$run/build.log" 2>&1; then
     log "FAILED: $name (round $round)"; tail -n 30 "$run/build.log" >&2; exit 1
   fi
@@ -200,6 +227,7 @@ done
 # --- report ----------------------------------------------------------------------------------------
 {
   echo "Solution: eng/lib/nuget-solution.sh ($(find "$work/plain" -name '*.csproj' | wc -l) projects); packages folder $(du -sm "$work/runs/warm-official/packages" 2>/dev/null | cut -f1) MB"
+  echo "Link: $( [ "$link" = none ] && echo "the bare loopback" || echo "${link%,*} MB/s each way, ${link#*,} ms one way, for NuGet's feed and the cache store")"
   echo "$runs second-run rounds, $first_runs first-run pairs; $(cpu_count) cores, $(uname -r); load average (1 min) per row: $(awk -F'\t' '{ print $6 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
   echo
   echo "| Row | Wall s median (min-max) | CPU s median: process / machine | Paired wall ratio (median, min-max) |"

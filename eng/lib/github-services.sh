@@ -33,6 +33,12 @@ start_github_services() {
     >"$dir/azurite.log" 2>&1 &
   pids+=($!)
   wait_for_port "$azurite_port" Azurite
+  # A caller may put something in front of Azurite (eng/bench-nuget.sh: a shaped network link): it
+  # defines a function azurite_front, which is given Azurite's port and sets azurite_front_port.
+  if declare -F azurite_front >/dev/null; then
+    azurite_front "$azurite_port"
+    azurite_port="$azurite_front_port"
+  fi
   emulator_port="$(free_port)"
   dotnet "$github_services_repo/tests/Atmos.Cache.Emulator/bin/Release/net10.0/Atmos.Cache.Emulator.dll" \
     --azurite "http://127.0.0.1:$azurite_port/devstoreaccount1" --port "$emulator_port" "$@" >"$dir/emulator.log" 2>&1 &

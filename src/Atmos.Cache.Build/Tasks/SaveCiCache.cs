@@ -128,7 +128,7 @@ public sealed class SaveCiCache : CacheTask
                 return false;
             }
 
-            cache = cache with { Includes = selection.Includes };
+            cache = cache with { Includes = selection.Includes, Excludes = selection.Excludes };
             if (selection.LeftOut.Count > 0)
             {
                 LogDetail($"the {cache.Name} cache leaves out {selection.LeftOut.Count} package(s) no project of this build used: {string.Join(", ", selection.LeftOut.Take(20))}{(selection.LeftOut.Count > 20 ? ", ..." : "")}.");
@@ -137,6 +137,10 @@ public sealed class SaveCiCache : CacheTask
             note = selection.PackagesLeftOut == 0
                 ? $"{selection.PackagesKept:N0} packages"
                 : $"{selection.PackagesKept:N0} packages; {selection.PackagesLeftOut:N0} left out, not used by this build";
+            if (selection.Excludes.Count > 0)
+            {
+                note += $"; {selection.Excludes.Count:N0} .nupkg files left out, NuGet reads the extracted files";
+            }
         }
 
         var manager = CreateManager(cache);

@@ -59,7 +59,7 @@ internal static class ArchiveWriter
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
 
-        var includes = IncludePaths.Parse(options.Includes);
+        var includes = IncludePaths.Parse(options.Includes, options.Excludes);
         if (!Directory.Exists(root))
         {
             throw new CacheArchiveException($"The cache root '{root}' does not exist, so there is nothing to archive.");
@@ -164,6 +164,8 @@ internal sealed record ArchiveWriteOptions
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.Gzip;
     /// <summary>Root-relative paths to include; empty means the whole root.</summary>
     public IReadOnlyList<string> Includes { get; init; } = [];
+    /// <summary>Root-relative files to leave out although an include covers them.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
     public Diagnostics.ICacheLogger Logger { get; init; } = Diagnostics.NullCacheLogger.Instance;
     /// <summary>Signs the entry (its key and version) when set; every archive carries the digest of its stored bytes regardless.</summary>
     public EntrySigning? Signing { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Atmos.Cache.Archiving;
 using Atmos.Cache.Caches.NuGet;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
@@ -131,10 +132,15 @@ public static partial class CacheSetResolver
         }
 
         ConfigResolver.NamingSource("the NuGet cache's key", () => { KeyValidator.Validate(key, restoreKeys); return 0; });
+
+        // The NuGet cache is this package's own (the Atmos CLI never reads it), so unless a
+        // compression is set it uses zstd: a smaller archive, a faster save and restore.
+        var compressionSet = layers.Pick(s => s.Compression, "AtmosCacheCompression", "COMPRESSION", y => y.Compression, "compression") is not null;
         return atmos with
         {
             Name = CacheNames.NuGet,
             Kind = CacheKind.NuGet,
+            Compression = compressionSet ? atmos.Compression : ArchiveCompression.Zstd,
             Root = root,
             Includes = [],
             Key = key,

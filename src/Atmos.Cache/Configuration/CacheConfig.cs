@@ -36,6 +36,9 @@ public sealed record CacheConfig
     /// <summary>Root-relative sub-paths to archive; empty means the whole root.</summary>
     public IReadOnlyList<string> Includes { get; init; } = [];
 
+    /// <summary>Root-relative files never archived even where an include covers them (the NuGet cache's <c>.nupkg</c> files).</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
     /// <summary>The rendered exact key.</summary>
     public required string Key { get; init; }
 

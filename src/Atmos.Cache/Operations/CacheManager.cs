@@ -257,6 +257,7 @@ public sealed class CacheManager
         {
             Compression = Config.Compression,
             Includes = Config.Includes,
+            Excludes = Config.Excludes,
             Logger = _logger,
             Signing = Config.Signer is { } signer ? new EntrySigning(signer, Config.Key, Version) : null,
         };

@@ -125,12 +125,17 @@ public sealed record CacheLocation(string Root, string Store)
     public IReadOnlyList<string> Archives() =>
         Directory.Exists(Store) ? [.. Directory.EnumerateFiles(Store, "archive", SearchOption.AllDirectories)] : [];
 
-    /// <summary>The entry names in a saved archive (gzip tar).</summary>
+    /// <summary>The entry names in a saved archive (gzip or zstd tar, told by its first bytes).</summary>
     public static IReadOnlyList<string> Entries(string archive)
     {
         using var file = File.OpenRead(archive);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var tar = new TarReader(gzip);
+        var magic = new byte[4];
+        file.ReadExactly(magic);
+        file.Position = 0;
+        using Stream decompressed = magic is [0x28, 0xB5, 0x2F, 0xFD]
+            ? new ZstdSharp.DecompressionStream(file)
+            : new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(decompressed);
         var names = new List<string>();
         while (tar.GetNextEntry() is { } entry)
         {

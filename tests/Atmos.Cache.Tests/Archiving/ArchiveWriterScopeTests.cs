@@ -29,6 +29,24 @@ public sealed class ArchiveWriterScopeTests
     }
 
     [TestMethod]
+    public async Task ExcludedFilesStayOutWhereAnIncludeOrTheWholeRootCoversThem()
+    {
+        using var temp = new TempFolder();
+        temp.WriteFile("root/a/1.0.0/a.1.0.0.nupkg", "zip");
+        temp.WriteFile("root/a/1.0.0/lib/a.dll", "dll");
+        temp.WriteFile("root/b/b.txt", "b");
+        var archive = temp.Combine("x.tgz");
+
+        await ArchiveWriter.WriteAsync(temp.Combine("root"), archive,
+            new ArchiveWriteOptions { Includes = ["a/1.0.0"], Excludes = ["a/1.0.0/a.1.0.0.nupkg"] }, CancellationToken.None);
+        CollectionAssert.AreEqual(new[] { "a/", "a/1.0.0/", "a/1.0.0/lib/", "a/1.0.0/lib/a.dll" }, ArchiveEntries.Names(archive));
+
+        await ArchiveWriter.WriteAsync(temp.Combine("root"), archive,
+            new ArchiveWriteOptions { Excludes = ["./a/1.0.0/a.1.0.0.nupkg"] }, CancellationToken.None);
+        CollectionAssert.AreEqual(new[] { "a/", "a/1.0.0/", "a/1.0.0/lib/", "a/1.0.0/lib/a.dll", "b/", "b/b.txt" }, ArchiveEntries.Names(archive));
+    }
+
+    [TestMethod]
     [DataRow("../outside")]
     [DataRow("a/../../outside")]
     [DataRow("/etc")]

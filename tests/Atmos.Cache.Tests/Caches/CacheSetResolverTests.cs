@@ -1,3 +1,4 @@
+using Atmos.Cache.Archiving;
 using Atmos.Cache.Caches;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
@@ -46,6 +47,20 @@ public sealed class CacheSetResolverTests
         Assert.AreEqual(_temp.Combine("nuget") + "-ci-cache", nuget.LocalDirectory, "its own store beside its root");
         Assert.IsTrue(set.Notes.Any(n => n.Contains("Atmos cache is not used", StringComparison.Ordinal)));
         Assert.AreEqual(_temp.Combine("nuget"), set.LedgerRoot);
+    }
+
+    [TestMethod]
+    public void TheNuGetCacheUsesZstdUnlessACompressionIsSetAndTheAtmosCacheStaysGzip()
+    {
+        var defaults = CacheSetResolver.Resolve(Settings("sdk") with { Root = _temp.Combine("atmos-root") }, [], Environment());
+        Assert.AreEqual(ArchiveCompression.Zstd, defaults.Caches.Single(c => c.Name == "nuget").Compression);
+        Assert.AreEqual(ArchiveCompression.Gzip, defaults.Caches.Single(c => c.Name == "atmos").Compression, "the Atmos CLI reads the Atmos cache");
+
+        var set = CacheSetResolver.Resolve(Settings("sdk") with { Compression = "gzip" }, [], Environment());
+        Assert.AreEqual(ArchiveCompression.Gzip, set.Caches.Single(c => c.Name == "nuget").Compression);
+
+        var fromEnvironment = CacheSetResolver.Resolve(Settings("sdk"), [], Environment(("ATMOS_CI_CACHE_COMPRESSION", "gzip")));
+        Assert.AreEqual(ArchiveCompression.Gzip, fromEnvironment.Caches.Single(c => c.Name == "nuget").Compression);
     }
 
     [TestMethod]

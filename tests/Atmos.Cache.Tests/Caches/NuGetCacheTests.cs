@@ -121,6 +121,40 @@ public sealed class NuGetCacheTests
     }
 
     [TestMethod]
+    public void TheSaveLeavesOutTheNupkgOfInstalledRestoredPackagesButNotOfToolsOrIncompletePackages()
+    {
+        using var temp = new TempFolder();
+        var root = temp.Combine("packages");
+        void Package(string id, string version, bool complete = true)
+        {
+            temp.WriteFile($"packages/{id}/{version}/{id}.{version}.nupkg", "zip");
+            temp.WriteFile($"packages/{id}/{version}/{id}.{version}.nupkg.sha512", "hash");
+            temp.WriteFile($"packages/{id}/{version}/lib/{id}.dll", "dll");
+            if (complete)
+            {
+                temp.WriteFile($"packages/{id}/{version}/.nupkg.metadata", "{}");
+            }
+        }
+
+        Package("newtonsoft.json", "13.0.3");
+        Package("half.extracted", "1.0.0", complete: false);
+        Package("some.tool", "2.0.0");
+        var assets = temp.WriteFile("obj/project.assets.json", """
+            { "libraries": {
+                "Newtonsoft.Json/13.0.3": { "type": "package", "path": "newtonsoft.json/13.0.3" },
+                "Half.Extracted/1.0.0": { "type": "package", "path": "half.extracted/1.0.0" } } }
+            """);
+        temp.WriteFile("repo/.config/dotnet-tools.json", """{ "version": 1, "isRoot": true, "tools": { "some.tool": { "version": "2.0.0", "commands": [ "x" ] } } }""");
+
+        var selection = NuGetSaveSelection.Select(root, [assets], temp.Combine("repo"));
+
+        CollectionAssert.AreEqual(new[] { "half.extracted/1.0.0", "newtonsoft.json/13.0.3", "some.tool/2.0.0" }, selection.Includes.ToArray());
+        CollectionAssert.AreEqual(new[] { "newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg" }, selection.Excludes.ToArray(),
+            "only a package NuGet takes as installed goes without its .nupkg; a tool keeps it");
+        Assert.AreEqual(0, NuGetSaveSelection.Select(root, []).Excludes.Count, "a folder saved whole keeps every file");
+    }
+
+    [TestMethod]
     public void TheSaveKeepsTheVersionsNuGetReadsOnItsWayToTheGraphButNotStaleOnes()
     {
         using var temp = new TempFolder();

@@ -91,6 +91,8 @@ public sealed class SdkCachesTests
         var entries = CacheLocation.Entries(machine.ArchiveOf(newKey));
         Assert.IsTrue(entries.Any(e => e.StartsWith("atmos.e2e.bump/2.0.0/", StringComparison.Ordinal)), string.Join("\n", entries));
         Assert.IsFalse(entries.Any(e => e.StartsWith("atmos.e2e.bump/1.0.0", StringComparison.Ordinal)), string.Join("\n", entries));
+        CollectionAssert.Contains(entries.ToList(), "atmos.e2e.bump/2.0.0/.nupkg.metadata");
+        CollectionAssert.DoesNotContain(entries.ToList(), "atmos.e2e.bump/2.0.0/atmos.e2e.bump.2.0.0.nupkg", "NuGet needs only the extracted files");
         Assert.IsTrue(entries.Any(e => e.StartsWith("yamldotnet/", StringComparison.Ordinal)), "the packages still used stay");
         Assert.IsFalse(entries.Any(e => e.StartsWith("atmos.cache.build/", StringComparison.Ordinal)), "the package's own SDK folder is never archived");
     }
