@@ -41,7 +41,7 @@ bench_verbosity=n
 source "$repo/eng/lib/memory-bench.sh"
 
 echo
-grep -h "Atmos cache: " "$work/save.log" "$work/restore.log" | sed 's/^ */  /'
+grep -h "Atmos cache \[[a-z]*\]: \(saved\|restored\)" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
 echo
 printf '%-34s %8s %12s\n' "peak RSS of the MSBuild process" "MB" "vs uncached"
 printf '%-34s %8d %12s\n' "uncached (AtmosCacheEnabled=false)" "$uncached" "-"

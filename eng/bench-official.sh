@@ -315,36 +315,9 @@ bench_corpus() {
     echo "Corpus: $corpus_name ($content_mb MB of file content in $corpus_files files); $runs paired rounds; $(cpu_count) cores, $(uname -r)"
     echo "Load average (1 min) per row: $(awk -F'\t' '{ print $5 }' "$results" | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s, median %s", a[1], a[NR], a[int((NR + 1) / 2)] }')"
     echo
-    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) | Paired own-CPU ratio (process + services) vs official (median, min-max) |"
-    echo "|---|---|---|---|---|---|---|"
-    awk -F'\t' '
-      function median(list,   n, v, i, j, t) {
-        n = split(list, v, " ")
-        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-      }
-      function minmax(list,   n, v, i, lo, hi) {
-        n = split(list, v, " "); lo = hi = v[1]
-        for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
-        return sprintf("%.2f-%.2f", lo, hi)
-      }
-      { wall[$1, $2] = $3; machine[$1, $2] = $6; own[$1, $2] = $7 + $8; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
-      END {
-        n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
-        for (c = 1; c <= n; c++) {
-          name = cases[c]; split(name, parts, " "); base = parts[1] " official"; ratios = ""; cpuratios = ""; ownratios = ""
-          if (name != base && parts[1] != "msbuild") for (r in rounds) if ((name, r) in wall && (base, r) in wall) {
-            ratios = ratios " " wall[name, r] / wall[base, r]
-            if (machine[base, r] > 0) cpuratios = cpuratios " " machine[name, r] / machine[base, r]
-            if (own[base, r] > 0) ownratios = ownratios " " own[name, r] / own[base, r]
-          }
-          printf "| %s | %.2f (%s) | %d | %.2f / %.2f / %.2f (%.2f) | %s | %s | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
-            median(proc[name]), median(svc[name]), median(cpu[name]), median(cpu[name]) / cores,
-            ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios)),
-            cpuratios == "" ? "" : sprintf("**%.2f** (%s)", median(cpuratios), minmax(cpuratios)),
-            ownratios == "" ? "" : sprintf("**%.2f** (%s)", median(ownratios), minmax(ownratios))
-        }
-      }' cores="$(cpu_count)" "$results"
+    echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) | Paired own-CPU ratio (process + services) vs official (median, min-max) | Paired wall / machine-CPU ratio net of the build step (median) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F'\t' -f "$repo/eng/lib/official-report.awk" cores="$(cpu_count)" "$results"
   } | tee -a "$run/report.md"
 }
 
