@@ -253,17 +253,7 @@ if [ -n "$transfer" ]; then
     echo
     echo "| Case | Wall s median (min-max) | Peak RSS MiB median | Paired ratio vs t0 (median, min-max) |"
     echo "|---|---|---|---|"
-    awk -F'\t' -v n="${#specs[@]}" '
-      function median(list,   k, v, i, j, t) {
-        k = split(list, v, " ")
-        for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-        return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
-      }
-      function minmax(list,   k, v, i, lo, hi) {
-        k = split(list, v, " "); lo = hi = v[1]
-        for (i = 2; i <= k; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
-        return sprintf("%.2f-%.2f", lo, hi)
-      }
+    awk -F'\t' -v n="${#specs[@]}" -f "$repo/eng/lib/stats.awk" -f /dev/stdin "$results" <<'AWK'
       { wall[$1, $2] = $3; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); rounds[$2] = 1 }
       END {
         for (d = 1; d <= 2; d++) for (i = 0; i < n; i++) {
@@ -272,7 +262,8 @@ if [ -n "$transfer" ]; then
           printf "| %s | %.2f (%s) | %d | %s |\n", name, median(walls[name]), minmax(walls[name]), median(rss[name]),
             ratios == "" ? "" : sprintf("**%.2f** (%s)", median(ratios), minmax(ratios))
         }
-      }' "$results"
+      }
+AWK
   } | tee "$run/report.md"
   log "report: $run/report.md"
   exit 0
@@ -317,7 +308,7 @@ bench_corpus() {
     echo
     echo "| Case | Wall s median (min-max) | Peak RSS MiB median | CPU s median: process / services / machine (machine ÷ $(cpu_count) cores) | Paired wall ratio vs official (median, min-max) | Paired machine-CPU ratio vs official (median, min-max) | Paired own-CPU ratio (process + services) vs official (median, min-max) | Paired wall / machine-CPU ratio net of the build step (median) |"
     echo "|---|---|---|---|---|---|---|---|"
-    awk -F'\t' -f "$repo/eng/lib/official-report.awk" cores="$(cpu_count)" "$results"
+    awk -F'\t' -f "$repo/eng/lib/stats.awk" -f "$repo/eng/lib/official-report.awk" cores="$(cpu_count)" "$results"
   } | tee -a "$run/report.md"
 }
 

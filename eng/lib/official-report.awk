@@ -3,17 +3,7 @@
 # Ratios are paired: each round's product row against the same round's official row, median over
 # rounds. The last column takes the same round's "msbuild only" row (MSBuild starting and evaluating
 # the project: the fixed cost of any build step, which a build that restores its cache pays anyway)
-# off the product's wall time and machine CPU first.
-function median(list,   n, v, i, j, t) {
-  n = split(list, v, " ")
-  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-  return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
-function minmax(list,   n, v, i, lo, hi) {
-  n = split(list, v, " "); lo = hi = v[1]
-  for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
-  return sprintf("%.2f-%.2f", lo, hi)
-}
+# off the product's wall time and machine CPU first. Needs eng/lib/stats.awk (median, minmax).
 { wall[$1, $2] = $3; machine[$1, $2] = $6; own[$1, $2] = $7 + $8; walls[$1] = walls[$1] " " $3; rss[$1] = rss[$1] " " int($4 / 1024); cpu[$1] = cpu[$1] " " $6; proc[$1] = proc[$1] " " $7; svc[$1] = svc[$1] " " $8; rounds[$2] = 1 }
 END {
   n = split("msbuild only|save official|save gzip|save zstd|restore official|restore gzip|restore zstd", cases, "|")
