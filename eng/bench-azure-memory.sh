@@ -69,14 +69,4 @@ grep -h "Atmos cache \[[a-z]*\]: \(saved\|restored\)" "$work/save.log" "$work/re
 grep -h "Uploaded .* in [0-9]* blocks\|Downloaded .* in [0-9]* ranges" "$work/save.log" "$work/restore.log" | sed 's/^ */  /' | sort -u
 echo "  restored data identical to the saved data (cmp)"
 echo
-printf '%-34s %8s %12s\n' "peak RSS of the MSBuild process" "MB" "vs uncached"
-printf '%-34s %8d %12s\n' "uncached (AtmosCacheEnabled=false)" "$uncached" "-"
-printf '%-34s %8d %+12d\n' "cached: save ($size_mib MiB)" "$save" "$((save - uncached))"
-printf '%-34s %8d %+12d\n' "cached: restore ($size_mib MiB)" "$restore" "$((restore - uncached))"
-worst=$(( (save > restore ? save : restore) - uncached ))
-if [ "$worst" -le "$goal_mb" ]; then
-  echo "goal met: at most $goal_mb MB above the uncached build (worst: $worst MB)"
-else
-  echo "goal missed: $worst MB above the uncached build (goal: $goal_mb MB)"
-  exit 2
-fi
+memory_verdict

@@ -1,8 +1,9 @@
 # Shared by eng/bench-github-memory.sh, eng/bench-s3-memory.sh and eng/bench-azure-memory.sh (sourced, not run): the one-project
 # workspace that references the packed package, and the three measured builds (uncached, save,
-# restore) with the peak RSS of each. Expects: work, version, size_mib, runner_env (the backend's
-# environment), bench_verbosity (MSBuild verbosity of the logs the caller greps). Sets: uncached,
-# save, restore (MB), and leaves the logs in $work/{uncached,save,restore}.log.
+# restore) with the peak RSS of each; then memory_verdict prints the callers' closing table. Expects:
+# work, version, size_mib, runner_env (the backend's environment), bench_verbosity (MSBuild verbosity
+# of the logs the caller greps). Sets: uncached, save, restore (MB), and leaves the logs in
+# $work/{uncached,save,restore}.log.
 
 # ---- the workspace ----
 ws="$work/ws"
@@ -62,3 +63,18 @@ grep -qF "Atmos cache [atmos]: saved '" "$work/save.log" || { echo "the save bui
 restore="$(measure restore "$work/root-restore")"
 grep -q "(exact hit" "$work/restore.log" || { echo "the restore build did not restore" >&2; tail -30 "$work/restore.log" >&2; exit 1; }
 cmp -s "$work/root-save/tools/big.bin" "$work/root-restore/tools/big.bin" || { echo "the restored data differs from the saved data" >&2; exit 1; }
+
+# The peak RSS table and the goal's verdict (exit 2 when missed); expects goal_mb.
+memory_verdict() {
+  printf '%-34s %8s %12s\n' "peak RSS of the MSBuild process" "MB" "vs uncached"
+  printf '%-34s %8d %12s\n' "uncached (AtmosCacheEnabled=false)" "$uncached" "-"
+  printf '%-34s %8d %+12d\n' "cached: save ($size_mib MiB)" "$save" "$((save - uncached))"
+  printf '%-34s %8d %+12d\n' "cached: restore ($size_mib MiB)" "$restore" "$((restore - uncached))"
+  local worst=$(( (save > restore ? save : restore) - uncached ))
+  if [ "$worst" -le "$goal_mb" ]; then
+    echo "goal met: at most $goal_mb MB above the uncached build (worst: $worst MB)"
+  else
+    echo "goal missed: $worst MB above the uncached build (goal: $goal_mb MB)"
+    exit 2
+  fi
+}
