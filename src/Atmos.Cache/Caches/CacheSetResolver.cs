@@ -4,7 +4,6 @@ using Atmos.Cache.Caches.NuGet;
 using Atmos.Cache.Configuration;
 using Atmos.Cache.Errors;
 using Atmos.Cache.Keys;
-using Atmos.Cache.Platform;
 using Atmos.Cache.Root;
 
 namespace Atmos.Cache.Caches;
@@ -39,7 +38,7 @@ public static partial class CacheSetResolver
         }
 
         var packagesFolder = NuGetPackagesFolder.Resolve(settings.RestorePackagesPath, context.WorkingDirectory, environment);
-        if (!sdkForm && caches.Any(c => SamePath(c.Root, packagesFolder.Path)))
+        if (!sdkForm && caches.Any(c => PathContainment.IsSame(c.Root, packagesFolder.Path)))
         {
             advice.Add($"the cache root '{packagesFolder.Path}' is the NuGet packages folder. Restored after NuGet restore (the PackageReference form), it cannot spare any download; use the SDK form (msbuild-sdks in global.json, see the README), which restores it before NuGet restore.");
         }
@@ -103,7 +102,7 @@ public static partial class CacheSetResolver
             ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(r.Value, context.BaseDirectory))
             : packagesFolder.Path;
         RootPathCheck.EnsureUsable(root, rootSetting?.Source ?? packagesFolder.Source);
-        if (caches.FirstOrDefault(c => SamePath(c.Root, root)) is { } same)
+        if (caches.FirstOrDefault(c => PathContainment.IsSame(c.Root, root)) is { } same)
         {
             notes.Add($"the NuGet cache is not used: the {same.Name} cache already has its folder '{root}' as root");
             return null;
@@ -235,10 +234,6 @@ public static partial class CacheSetResolver
             }
         }
     }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
-            FilePlatform.Current.NameComparison);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex CacheName();
