@@ -183,10 +183,8 @@ internal static class ArchiveExtractor
                 $"The cache archive goes on for more than {options.TarLimits.MaxBytesAfterEnd} bytes after its tar end marker; the rest was not read (as GNU tar ignores it), so its compression checksum was not checked.");
         }
 
-        // Read after the data (an archive still arriving has its trailer last). The gzip size field
-        // is the data member's own, just before the package's trailer when there is one.
-        else if (compression == ArchiveCompression.Gzip
-            && ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length) != unchecked((uint)pump.BytesProduced))
+        // Read after the data (an archive still arriving has its trailer last).
+        else if (compression == ArchiveCompression.Gzip && !GzipSizeMatches(archive, trailer, pump.BytesProduced))
         {
             throw new CacheArchiveException(
                 "The cache archive is truncated or corrupt: the gzip size trailer does not match the data. It was not restored.");
@@ -200,6 +198,19 @@ internal static class ArchiveExtractor
         }
 
         return extractor;
+    }
+
+    /// <summary>
+    /// The gzip size field that ends the data (just before the package's trailer when there is one)
+    /// against what was decompressed: the one member's size, or for an archive of whole-member chunks
+    /// the last chunk's, with the index's chunk sizes adding up to all of it.
+    /// </summary>
+    private static bool GzipSizeMatches(Stream archive, ArchiveTrailer? trailer, long produced)
+    {
+        var sizeField = ArchiveFormat.ReadGzipSizeTrailer(archive, trailer?.DataLength ?? archive.Length);
+        return GzipChunkIndex.WholeMemberSizes(trailer) is var (total, last)
+            ? total == produced && sizeField == (uint)last
+            : sizeField == unchecked((uint)produced);
     }
 
     /// <summary>

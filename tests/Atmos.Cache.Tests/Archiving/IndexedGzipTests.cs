@@ -20,14 +20,20 @@ public sealed class IndexedGzipTests
     private const int SmallChunk = 64 * 1024;
 
     [TestMethod]
-    [DataRow(1, false)]
-    [DataRow(3, false)]
-    [DataRow(1, true)]
-    [DataRow(3, true)]
-    public void AnIndexedMemberInflatesInParallelToTheSameBytes(int workers, bool libdeflate)
+    [DataRow(1, false, false)]
+    [DataRow(3, false, false)]
+    [DataRow(1, true, false)]
+    [DataRow(3, true, false)]
+    [DataRow(1, false, true)]
+    [DataRow(3, false, true)]
+    [DataRow(1, true, true)]
+    [DataRow(3, true, true)]
+    public void AnIndexedArchiveInflatesInParallelToTheSameBytes(int workers, bool libdeflate, bool wholeMembers)
     {
+        var layout = LayoutOf(wholeMembers);
         var data = MixedBytes(13 * SmallChunk + 777);
-        using var archive = IndexedArchive(data);
+        using var archive = IndexedArchive(data, layout);
+        Assert.AreEqual(layout, ReadIndex(archive)!.Layout);
 
         using var decompressor = CompressionStreams.CreateDecompressorOfFile(archive, ArchiveCompression.Gzip);
 
@@ -70,7 +76,7 @@ public sealed class IndexedGzipTests
     public void AnIndexThatDoesNotMatchTheMemberIsIgnored()
     {
         var data = MixedBytes(5 * SmallChunk);
-        var bytes = IndexedArchive(data).ToArray();
+        var bytes = IndexedArchive(data, GzipChunkLayout.DeflatePieces).ToArray();
         using var archive = new MemoryStream(bytes);
         var trailer = ArchiveTrailer.Read(archive, ArchiveCompression.Gzip)!;
         // The first chunk's CRC-32 (the 4 bytes after the format byte and two one-to-three-byte varints) changed.
@@ -92,13 +98,76 @@ public sealed class IndexedGzipTests
     [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
-    public void ADamagedChunkFailsItsCrcCheck(bool libdeflate)
+    public void AWholeMemberWhoseEndDoesNotMatchItsIndexRecordIsRefused(bool libdeflate)
+    {
+        var data = MixedBytes(5 * SmallChunk);
+        var bytes = IndexedArchive(data, GzipChunkLayout.WholeMembers).ToArray();
+        using var probe = new MemoryStream(bytes);
+        var second = ReadIndex(probe)!.Chunks[1];
+        // The second member's stored CRC-32 no longer matches its index record (the data itself is intact).
+        bytes[second.Offset + second.StoredLength - 8] ^= 0xFF;
+        using var archive = new MemoryStream(bytes);
+
+        using var parallel = new ParallelGzipReadStream(archive, ReadIndex(archive)!, 2, Inflater(libdeflate));
+
+        Assert.ThrowsExactly<InvalidDataException>(() => ReadAll(parallel));
+    }
+
+    [TestMethod]
+    public void AnEmptyInputIsOneEmptyMemberWithoutAnIndex()
+    {
+        var libdeflate = Inflater(libdeflate: true)!;
+        using var archive = new MemoryStream();
+        using (var compressor = new LibdeflateGzipCompressor(libdeflate, archive, 1, SmallChunk, 2))
+        {
+            compressor.Complete(CancellationToken.None);
+            Assert.AreEqual(0, compressor.TrailerRecords.Count);
+        }
+
+        archive.Position = 0;
+        Assert.AreEqual(0, ReadAll(new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true)).Length);
+        Assert.IsTrue(archive.Length >= 18, "a gzip member's header and end");
+    }
+
+    [TestMethod]
+    public async Task AnArchiveCutAtAChunkBoundaryIsRefusedAndTheRootIsUnchanged()
+    {
+        using var temp = new TempFolder();
+        var source = await IndexedSourceTree(temp);
+        var archive = temp.Combine("ours.tar.gz");
+        await ArchiveWriter.WriteAsync(source, archive, new ArchiveWriteOptions(), CancellationToken.None);
+        long cut;
+        using (var stream = File.OpenRead(archive))
+        {
+            cut = ReadIndex(stream)!.Chunks[2].Offset;
+        }
+
+        // With the machine's libdeflate every member before the cut is whole, so gzip alone sees a
+        // shorter, valid file; the tar stream's missing end decides.
+        var bytes = File.ReadAllBytes(archive);
+        File.WriteAllBytes(archive, bytes[..(int)cut]);
+        var root = temp.Combine("root");
+        temp.WriteFile("root/lib/data.bin", "an older copy");
+        var before = TreeListing.Of(root);
+
+        await Assert.ThrowsExactlyAsync<CacheArchiveException>(
+            () => ArchiveExtractor.ExtractAsync(archive, root, new ExtractOptions(), CancellationToken.None));
+
+        TreeListing.AssertSame(before, TreeListing.Of(root));
+    }
+
+    [TestMethod]
+    [DataRow(false, false)]
+    [DataRow(true, false)]
+    [DataRow(false, true)]
+    [DataRow(true, true)]
+    public void ADamagedChunkFailsItsCrcCheck(bool libdeflate, bool wholeMembers)
     {
         var data = MixedBytes(8 * SmallChunk);
-        var bytes = IndexedArchive(data).ToArray();
+        var bytes = IndexedArchive(data, LayoutOf(wholeMembers)).ToArray();
         using var probe = new MemoryStream(bytes);
         var chunk = ReadIndex(probe)!.Chunks[5];
-        bytes[chunk.Offset + (chunk.DeflatedLength / 2)] ^= 0x41;
+        bytes[chunk.Offset + (chunk.StoredLength / 2)] ^= 0x41;
         using var archive = new MemoryStream(bytes);
 
         using var parallel = new ParallelGzipReadStream(archive, ReadIndex(archive)!, 2, Inflater(libdeflate));
@@ -218,11 +287,16 @@ public sealed class IndexedGzipTests
         return Task.FromResult(source);
     }
 
-    private static MemoryStream IndexedArchive(byte[] data)
+    private static GzipChunkLayout LayoutOf(bool wholeMembers) =>
+        wholeMembers ? GzipChunkLayout.WholeMembers : GzipChunkLayout.DeflatePieces;
+
+    private static MemoryStream IndexedArchive(byte[] data, GzipChunkLayout layout)
     {
         var archive = new MemoryStream();
         IReadOnlyList<TrailerRecord> records;
-        using (var compressor = new ParallelGzipCompressor(archive, CompressionLevel.Fastest, SmallChunk, 2))
+        using (ChunkCompressor compressor = layout == GzipChunkLayout.WholeMembers
+            ? new LibdeflateGzipCompressor(Inflater(libdeflate: true)!, archive, 1, SmallChunk, 2)
+            : new ParallelGzipCompressor(archive, CompressionLevel.Fastest, SmallChunk, 2))
         {
             var chunks = new ChunkingWriteStream(compressor, CancellationToken.None);
             chunks.Write(data);
@@ -286,7 +360,7 @@ public sealed class IndexedGzipTests
             return null;
         }
 
-        var functions = SystemLibdeflate.Functions;
+        var functions = SystemLibdeflate.Installed;
         if (functions is null)
         {
             Assert.Inconclusive("This machine has no libdeflate (Debian/Ubuntu: libdeflate0).");

@@ -12,14 +12,25 @@ internal static class CompressionStreams
 {
     private const int ZstdLevel = 3;
 
+    /// <summary>
+    /// A 64 MiB window with long-distance matching (`zstd --long=26`): 13% smaller archives of a .NET
+    /// folder or a NuGet packages folder than level 3's own 2 MiB window, for a 64 MiB buffer on restore
+    /// (within the 128 MiB every zstd decoder accepts without being told, GNU tar's and actions/cache's included).
+    /// </summary>
+    private const int ZstdWindowLog = 26;
+
     private const int ChunkSize = 2 << 20;
+
+    /// <summary>libdeflate's level 1: smaller archives than zlib-ng's fastest level for about the same CPU.</summary>
+    private const int LibdeflateLevel = 1;
 
     /// <summary>The largest chunk an index may describe: bounds what one chunk in flight costs on restore.</summary>
     private const int MaxIndexedChunkLength = 2 * ChunkSize;
 
     /// <summary>
     /// The compressor of a new archive written into <paramref name="output"/> (left open). gzip
-    /// deflates 2 MiB chunks on every core into one standard gzip member; zstd uses the library's
+    /// deflates 2 MiB chunks on every core, each into a gzip member of its own with the machine's
+    /// libdeflate, or without it into one standard gzip member with zlib-ng; zstd uses the library's
     /// own worker threads on one frame (the system libzstd when there is one, else the managed port).
     /// </summary>
     public static ChunkCompressor CreateChunkCompressor(Stream output, ArchiveCompression compression)
@@ -27,14 +38,18 @@ internal static class CompressionStreams
         var workers = Math.Max(1, Environment.ProcessorCount);
         switch (compression)
         {
+            case ArchiveCompression.Gzip when SystemLibdeflate.Functions is { } libdeflate:
+                return new LibdeflateGzipCompressor(libdeflate, output, LibdeflateLevel, ChunkSize, workers);
             case ArchiveCompression.Gzip:
                 // The BCL's GZipStream is zlib-ng backed; Fastest is ~3x quicker than gzip -1.
                 return new ParallelGzipCompressor(output, CompressionLevel.Fastest, ChunkSize, workers);
             case ArchiveCompression.Zstd when SystemZstd.Functions is { } native:
-                return new SystemZstdCompressor(native, output, ZstdLevel, workers, ChunkSize, 2);
+                return new SystemZstdCompressor(native, output, ZstdLevel, ZstdWindowLog, workers, ChunkSize, 2);
             case ArchiveCompression.Zstd:
                 var zstd = new CompressionStream(output, ZstdLevel, bufferSize: 1 << 20, leaveOpen: true);
                 zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, workers);
+                zstd.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, ZstdWindowLog);
+                zstd.SetParameter(ZSTD_cParameter.ZSTD_c_enableLongDistanceMatching, 1);
                 // A content checksum lets a restore detect corruption, as the zstd CLI does by default.
                 zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
                 return new StreamChunkCompressor(zstd, ChunkSize, 2);

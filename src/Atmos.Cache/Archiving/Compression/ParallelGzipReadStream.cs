@@ -6,10 +6,11 @@ using Atmos.Cache.Archiving.Compression.Deflate;
 namespace Atmos.Cache.Archiving.Compression;
 
 /// <summary>
-/// Decompresses an indexed gzip member (see <see cref="GzipChunkIndex"/>) on several cores and
-/// reads out the chunks in order. The chunks' deflate data is read from the archive in order on
-/// the reading thread; each chunk is inflated on the thread pool as a gzip member of its own (its
-/// data between a plain header and its own CRC-32 and size from the index), so zlib checks every
+/// Decompresses indexed gzip data (see <see cref="GzipChunkIndex"/>) on several cores and reads out
+/// the chunks in order. The chunks' stored bytes are read from the archive in order on the reading
+/// thread; each chunk is inflated on the thread pool as a gzip member of its own (a whole-member
+/// chunk as it is, a deflate piece between a plain header and its own CRC-32 and size from the
+/// index), so zlib checks every
 /// chunk's CRC-32 (libdeflate, when the machine has it, or the BCL's zlib-ng); the index matched the member's CRC-32 and size before. Memory is bounded and
 /// allocated once: at most <c>workers</c> chunks are inflated ahead of the one being read, each with
 /// one input and one output buffer, reused.
@@ -21,6 +22,7 @@ internal sealed class ParallelGzipReadStream : Stream
 
     private readonly Stream _archive;
     private readonly IReadOnlyList<GzipChunk> _chunks;
+    private readonly bool _wholeMembers;
     private readonly int _workers;
     private readonly LibdeflateFunctions? _libdeflate;
     private readonly Queue<Task<(byte[] Output, byte[] Member)>> _pending = new();
@@ -44,9 +46,10 @@ internal sealed class ParallelGzipReadStream : Stream
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _archive = archive;
         _chunks = index.Chunks;
+        _wholeMembers = index.Layout == GzipChunkLayout.WholeMembers;
         _workers = workers;
         _outputLength = index.MaxLength;
-        _memberLength = ChunkHeader.Length + index.MaxDeflatedLength + EmptyFinalBlock.Length + 8;
+        _memberLength = ChunkHeader.Length + index.MaxStoredLength + EmptyFinalBlock.Length + 8;
     }
 
     /// <summary>How many chunks the member holds.</summary>
@@ -110,19 +113,39 @@ internal sealed class ParallelGzipReadStream : Stream
         while (_pending.Count < _workers && _nextChunk < _chunks.Count)
         {
             var chunk = _chunks[_nextChunk++];
-            var memberLength = ChunkHeader.Length + chunk.DeflatedLength + EmptyFinalBlock.Length + 8;
             var member = _freeMembers.TryPop(out var freeMember) ? freeMember : new byte[_memberLength];
-            ChunkHeader.CopyTo(member);
-            _archive.ReadExactly(member, ChunkHeader.Length, chunk.DeflatedLength);
-            var end = member.AsSpan(ChunkHeader.Length + chunk.DeflatedLength);
-            EmptyFinalBlock.CopyTo(end);
-            BinaryPrimitives.WriteUInt32LittleEndian(end[2..], chunk.Crc);
-            BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)chunk.Length);
+            var memberLength = _wholeMembers ? ReadMember(chunk, member) : ReadPiece(chunk, member);
 
             var output = _freeOutputs.TryPop(out var free) ? free : new byte[_outputLength];
             var libdeflate = _libdeflate;
             _pending.Enqueue(Task.Run(() => Inflate(libdeflate, member, memberLength, output, chunk.Length)));
         }
+    }
+
+    /// <summary>A whole-member chunk as stored; its end must hold the CRC-32 and size the index records.</summary>
+    private int ReadMember(GzipChunk chunk, byte[] member)
+    {
+        _archive.ReadExactly(member, 0, chunk.StoredLength);
+        var end = member.AsSpan(chunk.StoredLength - 8, 8);
+        if (!GzipChunkIndex.IsPlainHeader(member) || chunk.StoredLength < ChunkHeader.Length + 8
+            || BinaryPrimitives.ReadUInt32LittleEndian(end) != chunk.Crc || BinaryPrimitives.ReadUInt32LittleEndian(end[4..]) != (uint)chunk.Length)
+        {
+            throw new InvalidDataException("a gzip chunk does not match its index record");
+        }
+
+        return chunk.StoredLength;
+    }
+
+    /// <summary>A deflate piece, made a member of its own: a plain header, the piece, an empty final block, its CRC-32 and size.</summary>
+    private int ReadPiece(GzipChunk chunk, byte[] member)
+    {
+        ChunkHeader.CopyTo(member);
+        _archive.ReadExactly(member, ChunkHeader.Length, chunk.StoredLength);
+        var end = member.AsSpan(ChunkHeader.Length + chunk.StoredLength);
+        EmptyFinalBlock.CopyTo(end);
+        BinaryPrimitives.WriteUInt32LittleEndian(end[2..], chunk.Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)chunk.Length);
+        return ChunkHeader.Length + chunk.StoredLength + EmptyFinalBlock.Length + 8;
     }
 
     private static (byte[] Output, byte[] Member) Inflate(LibdeflateFunctions? libdeflate, byte[] member, int memberLength, byte[] output, int length)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Atmos.Cache.Archiving.Compression.Deflate;
 
-/// <summary>The few libdeflate entry points the engine calls (stable since libdeflate 1.0), bound once.</summary>
+/// <summary>The few libdeflate entry points the engine calls (all present since libdeflate 1.0), bound once.</summary>
 internal sealed unsafe class LibdeflateFunctions
 {
     private const int Success = 0;
@@ -10,6 +10,10 @@ internal sealed unsafe class LibdeflateFunctions
     private delegate* unmanaged[Cdecl]<nint> _allocDecompressor;
     private delegate* unmanaged[Cdecl]<nint, void> _freeDecompressor;
     private delegate* unmanaged[Cdecl]<nint, byte*, nuint, byte*, nuint, nuint*, nuint*, int> _gzipDecompressEx;
+    private delegate* unmanaged[Cdecl]<int, nint> _allocCompressor;
+    private delegate* unmanaged[Cdecl]<nint, void> _freeCompressor;
+    private delegate* unmanaged[Cdecl]<nint, byte*, nuint, byte*, nuint, nuint> _gzipCompress;
+    private delegate* unmanaged[Cdecl]<nint, nuint, nuint> _gzipCompressBound;
 
     private LibdeflateFunctions()
     {
@@ -25,8 +29,44 @@ internal sealed unsafe class LibdeflateFunctions
             _allocDecompressor = (delegate* unmanaged[Cdecl]<nint>)Export("libdeflate_alloc_decompressor"),
             _freeDecompressor = (delegate* unmanaged[Cdecl]<nint, void>)Export("libdeflate_free_decompressor"),
             _gzipDecompressEx = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, byte*, nuint, nuint*, nuint*, int>)Export("libdeflate_gzip_decompress_ex"),
+            _allocCompressor = (delegate* unmanaged[Cdecl]<int, nint>)Export("libdeflate_alloc_compressor"),
+            _freeCompressor = (delegate* unmanaged[Cdecl]<nint, void>)Export("libdeflate_free_compressor"),
+            _gzipCompress = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, byte*, nuint, nuint>)Export("libdeflate_gzip_compress"),
+            _gzipCompressBound = (delegate* unmanaged[Cdecl]<nint, nuint, nuint>)Export("libdeflate_gzip_compress_bound"),
         };
-        return f._allocDecompressor != null && f._freeDecompressor != null && f._gzipDecompressEx != null ? f : null;
+        return f._allocDecompressor != null && f._freeDecompressor != null && f._gzipDecompressEx != null
+            && f._allocCompressor != null && f._freeCompressor != null && f._gzipCompress != null && f._gzipCompressBound != null
+            ? f
+            : null;
+    }
+
+    /// <summary>A compressor at <paramref name="level"/> (1-12), to be given back with <see cref="FreeCompressor"/>.</summary>
+    public nint AllocateCompressor(int level)
+    {
+        var compressor = _allocCompressor(level);
+        return compressor != 0 ? compressor : throw new OutOfMemoryException("libdeflate could not allocate a compressor.");
+    }
+
+    public void FreeCompressor(nint compressor) => _freeCompressor(compressor);
+
+    /// <summary>The most bytes one gzip member of <paramref name="length"/> input bytes can take.</summary>
+    public int GzipBound(nint compressor, int length) => checked((int)_gzipCompressBound(compressor, (nuint)length));
+
+    /// <summary>
+    /// Compresses <paramref name="input"/> into one whole gzip member in <paramref name="output"/>
+    /// (at least <see cref="GzipBound"/> long) and returns its length.
+    /// </summary>
+    public int CompressGzipMember(nint compressor, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        nuint written;
+        fixed (byte* source = input)
+        fixed (byte* destination = output)
+        {
+            written = _gzipCompress(compressor, source, (nuint)input.Length, destination, (nuint)output.Length);
+        }
+
+        // Zero means the output buffer was too small, which a buffer of the bound's size never is.
+        return written != 0 ? (int)written : throw new InvalidOperationException("libdeflate could not compress a chunk into its bound.");
     }
 
     /// <summary>

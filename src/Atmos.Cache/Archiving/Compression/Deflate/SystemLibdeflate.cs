@@ -20,6 +20,9 @@ internal static class SystemLibdeflate
     public static LibdeflateFunctions? Functions =>
         SystemZstd.IsSwitchedOff(Environment.GetEnvironmentVariable(SwitchVariable)) ? null : Loaded.Value;
 
+    /// <summary>The library whether or not the switch turns it off: for tests that compare it with the managed path.</summary>
+    internal static LibdeflateFunctions? Installed => Loaded.Value;
+
     private static IEnumerable<string> CandidateNames()
     {
         if (OperatingSystem.IsWindows())

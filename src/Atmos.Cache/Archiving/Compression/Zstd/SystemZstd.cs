@@ -22,6 +22,9 @@ internal static unsafe class SystemZstd
     public static ZstdFunctions? Functions =>
         IsSwitchedOff(Environment.GetEnvironmentVariable(SwitchVariable)) ? null : Loaded.Value;
 
+    /// <summary>The library whether or not the switch turns it off: for tests that compare it with the managed path.</summary>
+    internal static ZstdFunctions? Installed => Loaded.Value;
+
     internal static bool IsSwitchedOff(string? value) =>
         value is not null && (value.Trim() == "0" || value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase));
 

@@ -14,7 +14,7 @@ internal sealed unsafe class SystemZstdCompressor : ChunkCompressor
     private readonly Stream _output;
     private readonly byte[] _outputBuffer = new byte[OutputBufferSize];
 
-    public SystemZstdCompressor(ZstdFunctions zstd, Stream output, int level, int workers, int chunkSize, int chunkCount)
+    public SystemZstdCompressor(ZstdFunctions zstd, Stream output, int level, int windowLog, int workers, int chunkSize, int chunkCount)
         : base(chunkSize, chunkCount)
     {
         _zstd = zstd;
@@ -24,6 +24,10 @@ internal sealed unsafe class SystemZstdCompressor : ChunkCompressor
         {
             var context = _context.DangerousGetHandle();
             zstd.SetParameter(context, ZstdFunctions.CompressionLevelParameter, level);
+            // Long-distance matching over a wide window, as `zstd --long` does: the same file under
+            // several folders (a .NET folder's assemblies, a package's per-framework copies) is stored once.
+            zstd.SetParameter(context, ZstdFunctions.WindowLogParameter, windowLog);
+            zstd.SetParameter(context, ZstdFunctions.LongDistanceMatchingParameter, 1);
             // A content checksum lets a restore detect corruption, as the zstd CLI does by default.
             zstd.SetParameter(context, ZstdFunctions.ChecksumFlagParameter, 1);
             zstd.SetParameter(context, ZstdFunctions.WorkerCountParameter, workers);

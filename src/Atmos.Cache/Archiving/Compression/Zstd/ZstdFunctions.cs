@@ -6,6 +6,8 @@ namespace Atmos.Cache.Archiving.Compression.Zstd;
 internal sealed unsafe class ZstdFunctions
 {
     public const int CompressionLevelParameter = 100;
+    public const int WindowLogParameter = 101;
+    public const int LongDistanceMatchingParameter = 160;
     public const int ChecksumFlagParameter = 201;
     public const int WorkerCountParameter = 400;
     public const int EndContinue = 0;
