@@ -109,6 +109,16 @@ if [ -n "$corpus" ]; then
 else
   for name in $corpora; do corpus_dirs+=("$(prepare_corpus "$name")"); done
 fi
+# Every round keeps its three restored trees to the end (deleting them mid-run would slow the next
+# rounds' file creation, see below) and Azurite its three archives: refuse a run the disk cannot hold.
+need=0
+for dir in "${corpus_dirs[@]}"; do need=$(( need + (runs + 1) * 42 * $(tree_bytes "$dir") / 10 )); done
+avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
+if [ "$avail" -lt "$need" ]; then
+  log "this run needs about $((need >> 30)) GiB free under $work and there are $((avail >> 30)) GiB: use fewer --runs, or one corpus at a time (--corpora)"
+  exit 1
+fi
+
 # use_corpus DIR: the corpus the rows below cache.
 use_corpus() {
   corpus="$1"
