@@ -9,6 +9,7 @@
 #   restore   a fresh root: the build restores the data (exact hit) and skips the save
 # Goal: save and restore at most 150 MB above uncached.
 #   usage: eng/bench-github-memory.sh [size-MiB]   (default 300; Linux only)
+#   zstd archives (a 64 MiB decoder window): ATMOS_CI_CACHE_COMPRESSION=zstd eng/bench-github-memory.sh [size-MiB]
 set -euo pipefail
 size_mib="${1:-300}"
 goal_mb=150
