@@ -150,23 +150,10 @@ internal sealed class GzipChunkIndex
     /// <summary>A plain member header at the start, and the last chunk's CRC-32 and size at the end.</summary>
     private static bool MatchesMembers(Stream archive, long dataLength, GzipChunk last)
     {
-        var position = archive.Position;
-        try
-        {
-            Span<byte> header = stackalloc byte[HeaderLength];
-            Span<byte> end = stackalloc byte[MemberTrailerLength];
-            archive.Position = 0;
-            archive.ReadExactly(header);
-            archive.Position = dataLength - MemberTrailerLength;
-            archive.ReadExactly(end);
-            return IsPlainHeader(header)
-                && BinaryPrimitives.ReadUInt32LittleEndian(end) == last.Crc
-                && BinaryPrimitives.ReadUInt32LittleEndian(end[4..]) == (uint)last.Length;
-        }
-        finally
-        {
-            archive.Position = position;
-        }
+        Span<byte> end = stackalloc byte[MemberTrailerLength];
+        return StartsPlainAndEndsWith(archive, dataLength, end)
+            && BinaryPrimitives.ReadUInt32LittleEndian(end) == last.Crc
+            && BinaryPrimitives.ReadUInt32LittleEndian(end[4..]) == (uint)last.Length;
     }
 
     /// <summary>The gzip magic, deflate, and no optional fields: what every writer here produces.</summary>
@@ -176,19 +163,25 @@ internal sealed class GzipChunkIndex
     /// <summary>A plain member header (deflate, no optional fields) and an end that holds the chunks' combined CRC-32 and size.</summary>
     private static bool MatchesMember(Stream archive, long dataLength, uint crc, long total)
     {
+        Span<byte> end = stackalloc byte[MemberEndLength];
+        return StartsPlainAndEndsWith(archive, dataLength, end)
+            && end[0] == 0x03 && end[1] == 0x00
+            && BinaryPrimitives.ReadUInt32LittleEndian(end[2..]) == crc
+            && BinaryPrimitives.ReadUInt32LittleEndian(end[6..]) == unchecked((uint)total);
+    }
+
+    /// <summary>Whether the data starts with a plain member header; fills <paramref name="end"/> with its last bytes.</summary>
+    private static bool StartsPlainAndEndsWith(Stream archive, long dataLength, Span<byte> end)
+    {
         var position = archive.Position;
         try
         {
             Span<byte> header = stackalloc byte[HeaderLength];
-            Span<byte> end = stackalloc byte[MemberEndLength];
             archive.Position = 0;
             archive.ReadExactly(header);
-            archive.Position = dataLength - MemberEndLength;
+            archive.Position = dataLength - end.Length;
             archive.ReadExactly(end);
-            return IsPlainHeader(header)
-                && end[0] == 0x03 && end[1] == 0x00
-                && BinaryPrimitives.ReadUInt32LittleEndian(end[2..]) == crc
-                && BinaryPrimitives.ReadUInt32LittleEndian(end[6..]) == unchecked((uint)total);
+            return IsPlainHeader(header);
         }
         finally
         {

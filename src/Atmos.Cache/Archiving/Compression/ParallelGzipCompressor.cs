@@ -16,7 +16,7 @@ namespace Atmos.Cache.Archiving.Compression;
 /// Where each chunk starts is recorded in the trailer (<see cref="GzipChunkIndex"/>), so that a
 /// restore can inflate the chunks on every core.
 /// </summary>
-internal sealed class ParallelGzipCompressor : ChunkCompressor
+internal sealed class ParallelGzipCompressor : OrderedChunkCompressor<ParallelGzipCompressor.CompressedChunk>
 {
     private const int HeaderLength = 10;
     private const int TrailerLength = 8;
@@ -26,8 +26,6 @@ internal sealed class ParallelGzipCompressor : ChunkCompressor
 
     private readonly Stream _output;
     private readonly CompressionLevel _level;
-    private readonly int _maxPending;
-    private readonly Queue<Task<CompressedChunk>> _pending = new();
     private readonly ConcurrentBag<MemoryStream> _outputBuffers = [];
     private readonly List<(int Deflated, int Length, uint Crc)> _chunks = [];
     private bool _headerWritten;
@@ -35,31 +33,17 @@ internal sealed class ParallelGzipCompressor : ChunkCompressor
     private long _length;
 
     public ParallelGzipCompressor(Stream output, CompressionLevel level, int chunkSize, int workers)
-        : base(chunkSize, workers + 2)
+        : base(chunkSize, workers)
     {
         _output = output;
         _level = level;
-        // Leave one buffer free for the tar side to fill while the others are compressed or written.
-        _maxPending = workers + 1;
     }
 
-    private readonly record struct CompressedChunk(byte[] Input, MemoryStream Deflated, int End, uint Crc, int Length);
-
-    public override void Submit(byte[] chunk, int count, CancellationToken cancellationToken)
-    {
-        _pending.Enqueue(Task.Run(() => Compress(chunk, count), CancellationToken.None));
-        while (_pending.Count > 0 && (_pending.Count >= _maxPending || _pending.Peek().IsCompleted))
-        {
-            WriteOldest();
-        }
-    }
+    internal readonly record struct CompressedChunk(byte[] Input, MemoryStream Deflated, int End, uint Crc, int Length);
 
     public override void Complete(CancellationToken cancellationToken)
     {
-        while (_pending.Count > 0)
-        {
-            WriteOldest();
-        }
+        WritePending();
 
         if (!_headerWritten)
         {
@@ -78,28 +62,8 @@ internal sealed class ParallelGzipCompressor : ChunkCompressor
     /// <summary>The chunk index, once <see cref="Complete"/> wrote the member.</summary>
     public override IReadOnlyList<TrailerRecord> TrailerRecords => GzipChunkIndex.Encode(_chunks);
 
-    public override void Dispose()
+    protected override void Write(CompressedChunk chunk)
     {
-        // A failed write leaves chunks in flight: let them end before their buffers go away.
-        foreach (var task in _pending)
-        {
-            try
-            {
-                task.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // The failure that matters was already thrown to the caller.
-            }
-        }
-
-        _pending.Clear();
-        base.Dispose();
-    }
-
-    private void WriteOldest()
-    {
-        var chunk = _pending.Dequeue().GetAwaiter().GetResult();
         var deflated = chunk.Deflated.GetBuffer();
         if (!_headerWritten)
         {
@@ -126,7 +90,7 @@ internal sealed class ParallelGzipCompressor : ChunkCompressor
         return member.GetBuffer()[..HeaderLength];
     }
 
-    private CompressedChunk Compress(byte[] input, int count)
+    protected override CompressedChunk Compress(byte[] input, int count)
     {
         if (!_outputBuffers.TryTake(out var deflated))
         {

@@ -14,46 +14,30 @@ namespace Atmos.Cache.Archiving.Compression.Deflate;
 /// trailer (<see cref="GzipChunkIndex"/>, <see cref="GzipChunkLayout.WholeMembers"/>), so that a
 /// restore inflates them on every core.
 /// </summary>
-internal sealed class LibdeflateGzipCompressor : ChunkCompressor
+internal sealed class LibdeflateGzipCompressor : OrderedChunkCompressor<LibdeflateGzipCompressor.CompressedChunk>
 {
     private const int MemberTrailerLength = 8;
 
     private readonly LibdeflateFunctions _libdeflate;
     private readonly Stream _output;
     private readonly int _level;
-    private readonly int _maxPending;
-    private readonly Queue<Task<CompressedChunk>> _pending = new();
     private readonly ConcurrentBag<nint> _compressors = [];
     private readonly ConcurrentBag<byte[]> _outputBuffers = [];
     private readonly List<(int Deflated, int Length, uint Crc)> _chunks = [];
 
     public LibdeflateGzipCompressor(LibdeflateFunctions libdeflate, Stream output, int level, int chunkSize, int workers)
-        : base(chunkSize, workers + 2)
+        : base(chunkSize, workers)
     {
         _libdeflate = libdeflate;
         _output = output;
         _level = level;
-        // Leave one buffer free for the tar side to fill while the others are compressed or written.
-        _maxPending = workers + 1;
     }
 
-    private readonly record struct CompressedChunk(byte[] Input, byte[] Member, int MemberLength, uint Crc, int Length);
-
-    public override void Submit(byte[] chunk, int count, CancellationToken cancellationToken)
-    {
-        _pending.Enqueue(Task.Run(() => Compress(chunk, count), CancellationToken.None));
-        while (_pending.Count > 0 && (_pending.Count >= _maxPending || _pending.Peek().IsCompleted))
-        {
-            WriteOldest();
-        }
-    }
+    internal readonly record struct CompressedChunk(byte[] Input, byte[] Member, int MemberLength, uint Crc, int Length);
 
     public override void Complete(CancellationToken cancellationToken)
     {
-        while (_pending.Count > 0)
-        {
-            WriteOldest();
-        }
+        WritePending();
 
         if (_chunks.Count == 0)
         {
@@ -67,40 +51,23 @@ internal sealed class LibdeflateGzipCompressor : ChunkCompressor
     /// <summary>The chunk index, once <see cref="Complete"/> wrote the members.</summary>
     public override IReadOnlyList<TrailerRecord> TrailerRecords => GzipChunkIndex.Encode(_chunks, GzipChunkLayout.WholeMembers);
 
-    public override void Dispose()
+    protected override void ReleaseCompressors()
     {
-        // A failed write leaves chunks in flight: let them end before their buffers and compressors go away.
-        foreach (var task in _pending)
-        {
-            try
-            {
-                task.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // The failure that matters was already thrown to the caller.
-            }
-        }
-
-        _pending.Clear();
         while (_compressors.TryTake(out var compressor))
         {
             _libdeflate.FreeCompressor(compressor);
         }
-
-        base.Dispose();
     }
 
-    private void WriteOldest()
+    protected override void Write(CompressedChunk chunk)
     {
-        var chunk = _pending.Dequeue().GetAwaiter().GetResult();
         _output.Write(chunk.Member, 0, chunk.MemberLength);
         _chunks.Add((chunk.MemberLength, chunk.Length, chunk.Crc));
         _outputBuffers.Add(chunk.Member);
         ReturnChunk(chunk.Input);
     }
 
-    private CompressedChunk Compress(byte[] input, int count)
+    protected override CompressedChunk Compress(byte[] input, int count)
     {
         var compressor = TakeCompressor();
         try
