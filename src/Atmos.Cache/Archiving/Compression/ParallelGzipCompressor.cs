@@ -110,7 +110,7 @@ internal sealed class ParallelGzipCompressor : OrderedChunkCompressor<ParallelGz
 
         // Disposing added the final block and the member's trailer: only its CRC-32 is kept.
         var bytes = deflated.GetBuffer().AsSpan(0, (int)deflated.Length);
-        if (bytes.Length < HeaderLength + TrailerLength || bytes[0] != 0x1f || bytes[1] != 0x8b || bytes[3] != 0
+        if (bytes.Length < HeaderLength + TrailerLength || !GzipChunkIndex.IsPlainHeader(bytes)
             || BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]) != (uint)count)
         {
             throw new InvalidOperationException("The gzip compressor produced an unexpected member layout.");
